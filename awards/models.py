@@ -1,0 +1,1 @@
+"""Movement records, award rounds, nominations and award dossiers."""

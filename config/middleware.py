@@ -1,0 +1,40 @@
+"""Project-wide middleware and request helpers."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    """Activate the language chosen with the switcher, else Vietnamese.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language header;
+    here Vietnamese is the default for everyone until they pick another language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def client_ip(request) -> str | None:
+    """Return the client's address, trusting only PROXY_COUNT reverse proxies."""
+    count = settings.PROXY_COUNT
+    if count:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")

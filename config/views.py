@@ -1,0 +1,52 @@
+"""Project-level views: the home page, which gathers every app's work for the
+person signed in, and the health check."""
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Answer 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse(
+            "database unavailable\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def home(request):
+    """What the person signed in has to do, and where their requests stand."""
+    from goldbook import selectors as goldbook
+
+    if not request.user.is_authenticated:
+        return render(
+            request, "home_public.html", {"honoured": goldbook.latest_public()}
+        )
+    from initiatives import home as initiatives_home
+    from units.models import Membership
+
+    roles = (
+        Membership.objects.active()
+        .filter(user=request.user)
+        .select_related("unit")
+        .order_by("unit__path", "role")
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "roles": roles,
+            "goldbook_waiting": goldbook.waiting_for(request.user).count(),
+            **initiatives_home.for_user(request.user),
+        },
+    )

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GoldbookConfig(AppConfig):
+    name = "goldbook"
+    verbose_name = _("Gold Book")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from goldbook import permissions  # noqa: F401  (registers the policies)
+        from units.profile import register_link
+
+        register_link(
+            _("Gold Book entries (evidence for salary rises, awards, nominations)"),
+            lambda person: reverse("goldbook:person", args=[person.pk]),
+        )

@@ -1,0 +1,96 @@
+"""Forms of the Gold Book: confirming an entry, annotating, revoking, filtering."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goldbook.models import Annotation
+from initiatives.models import Attachment, Scope
+from units.forms import DateField, NormalizedForm, past_or_today
+from units.models import Unit
+
+
+class EntryConfirmForm(NormalizedForm):
+    public_summary = forms.CharField(
+        label=_("Benefit (public summary)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        help_text=_(
+            "Shown on the public honour roll. Never put confidential information here."
+        ),
+    )
+    application_evidence = forms.CharField(
+        label=_("Evidence of application in practice"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Where and since when it is applied, and who confirmed it."),
+    )
+    evidence_file = forms.ModelChoiceField(
+        label=_("Confirmation file"),
+        queryset=Attachment.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    recorded_on = DateField(label=_("Recorded on"), validators=[past_or_today])
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_file"].queryset = item.initiative.attachments.all()
+        self.fields["evidence_file"].label_from_instance = lambda a: a.original_name
+        self.fields["recorded_on"].initial = timezone.localdate()
+
+
+class AnnotationForm(NormalizedForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (Annotation.Kind.CORRECTION, Annotation.Kind.CORRECTION.label),
+            (Annotation.Kind.NOTE, Annotation.Kind.NOTE.label),
+        ],
+        help_text=_(
+            "A correction is shown with the entry on the public honour roll; a note "
+            "stays inside the application."
+        ),
+    )
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class RevokeForm(NormalizedForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("For example the decision that annulled the recognition."),
+    )
+    revoked_on = DateField(label=_("Revoked on"), validators=[past_or_today])
+
+
+class EntryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit (with units below)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("all"),
+    )
+    year = forms.IntegerField(
+        label=_("Year"), min_value=1990, max_value=2100, required=False
+    )
+    field = forms.ChoiceField(label=_("Field"), required=False)
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=[("", _("all")), *Scope.choices], required=False
+    )
+
+    def __init__(self, *args, units, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["field"].choices = [("", _("all")), *[(f, f) for f in fields]]
+
+    def filters(self) -> dict:
+        """The valid filters; a bad value drops only its own filter."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data

@@ -1,0 +1,26 @@
+from django.db import migrations
+
+# The honour roll searches the folded public text of entries; on PostgreSQL a
+# trigram index serves its `LIKE '%word%'` filters. SQLite scans instead.
+CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS goldbook_entry_search_trgm ON goldbook_goldbookentry "
+    "USING gin (search_text gin_trgm_ops)",
+]
+DROP = ["DROP INDEX IF EXISTS goldbook_entry_search_trgm"]
+
+
+def run(statements):
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("goldbook", "0001_initial")]
+
+    operations = [migrations.RunPython(run(CREATE), run(DROP))]

@@ -1,0 +1,54 @@
+"""Who sees and writes the Gold Books. The public honour roll needs no rule: it
+shows only entries in force, and only their public fields."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from goldbook.models import GoldBook, GoldBookEntry
+from initiatives.models import Author
+from units import access
+from units.access import ALL_ROLES, STAFF_ROLES, Policy, holds, is_superuser, unit_q
+
+
+class GoldBookPolicy(Policy):
+    """A unit's book: seen by everyone holding a role on the unit or above;
+    written by its emulation staff and administrators."""
+
+    def visible(self, user, queryset):
+        return queryset.filter(unit_q(user, ALL_ROLES, prefix="unit__"))
+
+    def rules(self):
+        return {
+            "view": lambda user, book: True,
+            "write": lambda user, book: (
+                holds(user, book.unit, STAFF_ROLES) and book.unit.is_active
+            ),
+        }
+
+
+class EntryPolicy(Policy):
+    """Entries: with their book, and to their own authors."""
+
+    def visible(self, user, queryset):
+        if is_superuser(user):
+            return queryset
+        if not (user.is_authenticated and user.is_active):
+            return queryset.none()
+        authored = Exists(
+            Author.objects.filter(initiative=OuterRef("initiative"), user=user)
+        )
+        return queryset.filter(
+            Q(unit_q(user, ALL_ROLES, prefix="book__unit__")) | authored
+        )
+
+    def rules(self):
+        return {
+            "view": lambda user, entry: True,
+            "annotate": lambda user, entry: holds(user, entry.book.unit, STAFF_ROLES),
+            "revoke": lambda user, entry: (
+                not entry.is_revoked and holds(user, entry.book.unit, STAFF_ROLES)
+            ),
+        }
+
+
+access.register(GoldBook, GoldBookPolicy())
+access.register(GoldBookEntry, EntryPolicy())

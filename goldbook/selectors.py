@@ -1,0 +1,157 @@
+"""Reads of the Gold Books: a unit's book, the roll-up of a subtree, totals, a
+person's entries and the public honour roll."""
+
+from django.db.models import Count, Q, QuerySet
+
+from goldbook.models import GoldBook, GoldBookEntry
+from initiatives.models import CouncilItem
+from units import access
+from units.access import STAFF_ROLES
+from units.models import Unit
+from units.text import search_terms
+
+
+def _unwritten() -> QuerySet[CouncilItem]:
+    """Recognitions with their decision issued, not yet in a Gold Book."""
+    return CouncilItem.objects.filter(
+        status=CouncilItem.Status.RECOGNISED,
+        decision__isnull=False,
+        gold_book_entry__isnull=True,
+    )
+
+
+def proposals_for(unit: Unit) -> QuerySet[CouncilItem]:
+    """The entries the application proposes for the unit's book."""
+    return (
+        _unwritten()
+        .filter(council__unit=unit)
+        .select_related("initiative", "council", "decision")
+        .order_by("decided_on", "id")
+    )
+
+
+def waiting_for(user) -> QuerySet[CouncilItem]:
+    """Proposed entries in the books the user keeps."""
+    kept = Unit.objects.filter(access.unit_q(user, STAFF_ROLES))
+    return _unwritten().filter(council__unit__in=kept)
+
+
+def latest_public(limit: int = 5) -> list[GoldBookEntry]:
+    return list(public_entries({}).order_by("-recorded_on", "-id")[:limit])
+
+
+def _entries() -> QuerySet[GoldBookEntry]:
+    return GoldBookEntry.objects.select_related("book__unit", "decision").annotate(
+        annotation_count=Count("annotations")
+    )
+
+
+def book_entries(book: GoldBook, *, year: int | None = None) -> QuerySet[GoldBookEntry]:
+    entries = _entries().filter(book=book)
+    if year:
+        entries = entries.filter(year=year)
+    return entries.order_by("number")
+
+
+def book_years(book: GoldBook) -> list[int]:
+    return list(
+        book.entries.order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+def filter_entries(entries, filters: dict):
+    if filters.get("unit"):
+        entries = entries.filter(book__unit__path__startswith=filters["unit"].path)
+    if filters.get("year"):
+        entries = entries.filter(year=filters["year"])
+    if filters.get("field"):
+        entries = entries.filter(field_name=filters["field"])
+    if filters.get("scope"):
+        entries = entries.filter(scope=filters["scope"])
+    for term in search_terms(filters.get("q", "")):
+        entries = entries.filter(search_text__contains=term)
+    return entries
+
+
+def rollup(unit: Unit, filters: dict) -> QuerySet[GoldBookEntry]:
+    """Every entry in the books of the unit and the units below it."""
+    entries = _entries().filter(book__unit__path__startswith=unit.path)
+    return filter_entries(entries, filters).order_by("-recorded_on", "-id")
+
+
+def totals(unit: Unit, filters: dict) -> dict:
+    """Entries in force, counted by unit, by year and by field."""
+    entries = filter_entries(
+        GoldBookEntry.objects.filter(
+            book__unit__path__startswith=unit.path, status=GoldBookEntry.Status.ACTIVE
+        ),
+        filters,
+    ).order_by()
+    return {
+        "by_unit": list(
+            entries.values("book__unit_id", "book__unit__name")
+            .annotate(count=Count("id"))
+            .order_by("-count", "book__unit__name")
+        ),
+        "by_year": list(
+            entries.values("year").annotate(count=Count("id")).order_by("-year")
+        ),
+        "by_field": list(
+            entries.values("field_name").annotate(count=Count("id")).order_by("-count")
+        ),
+        "total": entries.count(),
+    }
+
+
+def person_entries(user, person) -> QuerySet[GoldBookEntry]:
+    """The entries naming the person as an author (evidence for salary rises,
+    awards and nominations), as far as the viewer may see them."""
+    return (
+        access.visible(user, GoldBookEntry)
+        .filter(initiative__authors__user=person)
+        .select_related("book__unit", "decision")
+        .distinct()
+        .order_by("-recorded_on", "-id")
+    )
+
+
+def public_entries(filters: dict) -> QuerySet[GoldBookEntry]:
+    """The honour roll: entries in force, public fields only."""
+    entries = (
+        GoldBookEntry.objects.filter(status=GoldBookEntry.Status.ACTIVE)
+        .only(
+            "id",
+            "number",
+            "recorded_on",
+            "year",
+            "title",
+            "authors",
+            "unit_name",
+            "field_name",
+            "scope",
+            "public_summary",
+            "book__unit__name",
+            "book__unit__id",
+        )
+        .select_related("book__unit")
+    )
+    return filter_entries(entries, filters)
+
+
+def honour_field_choices() -> list[str]:
+    return list(
+        GoldBookEntry.objects.filter(status=GoldBookEntry.Status.ACTIVE)
+        .exclude(field_name="")
+        .order_by("field_name")
+        .values_list("field_name", flat=True)
+        .distinct()
+    )
+
+
+def honour_units() -> QuerySet[Unit]:
+    """Units whose books have entries in force, for the honour roll's filter."""
+    return (
+        Unit.objects.filter(Q(gold_book__entries__status=GoldBookEntry.Status.ACTIVE))
+        .distinct()
+        .order_by("path")
+    )

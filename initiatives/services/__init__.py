@@ -1,0 +1,28 @@
+"""Every write of the initiatives app. Requests: `requests`; councils and
+sessions: `councils`, `sessions`."""
+
+from initiatives.services.requests import (  # noqa: F401
+    HUNDRED,
+    REGISTRATION_FIELDS,
+    REQUEST_FIELDS,
+    AuthorData,
+    attachment_add,
+    attachment_remove,
+    check_authors,
+    completeness,
+    idea_close,
+    idea_comment,
+    idea_create,
+    idea_to_request,
+    initiative_accept,
+    initiative_create,
+    initiative_return,
+    initiative_submit,
+    initiative_update,
+    initiative_withdraw,
+    missing_for_submission,
+    registration_create,
+    registration_link,
+    registration_update,
+    registration_withdraw,
+)

@@ -1,0 +1,120 @@
+"""The fixed cast used across the suite: a small union tree and a person for every
+role and position in it.
+
+    TLD  national
+    └─ CB  province ................ province_admin (unit admin), province_staff
+       ├─ CB-BAN  department
+       ├─ CB-A  upper .............. a_admin, a_staff, a_officer
+       │   ├─ CB-A1  grassroots .... a1_member, a1_support
+       │   └─ CB-A2  grassroots
+       ├─ CB-B  upper .............. b_admin (admin of a sibling unit)
+       │   └─ CB-B1  grassroots .... b1_member
+       └─ CB-P1  grassroots (directly under the province)
+    outsider: no role anywhere; superuser: a system administrator.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import PASSWORD, UserFactory, grant, make_unit
+from units.models import Role, Unit
+
+
+@pytest.fixture
+def tree(db):
+    national = make_unit(
+        None, Unit.Kind.NATIONAL, "TLD", "Tổng Liên đoàn Lao động Việt Nam"
+    )
+    province = make_unit(
+        national,
+        Unit.Kind.PROVINCE,
+        "CB",
+        "Liên đoàn Lao động tỉnh Cao Bằng",
+        abbreviation="LĐLĐ",
+        place_name="Cao Bằng",
+    )
+    department = make_unit(province, Unit.Kind.DEPARTMENT, "CB-BAN", "Ban Tổ chức")
+    a = make_unit(province, Unit.Kind.UPPER, "CB-A", "Công đoàn ngành Giáo dục")
+    a1 = make_unit(a, Unit.Kind.GRASSROOTS, "CB-A1", "Công đoàn Trường THPT Chuyên")
+    a2 = make_unit(a, Unit.Kind.GRASSROOTS, "CB-A2", "Công đoàn Trường Tiểu học")
+    b = make_unit(province, Unit.Kind.UPPER, "CB-B", "Công đoàn ngành Y tế")
+    b1 = make_unit(b, Unit.Kind.GRASSROOTS, "CB-B1", "Công đoàn Bệnh viện Đa khoa")
+    p1 = make_unit(
+        province, Unit.Kind.GRASSROOTS, "CB-P1", "Công đoàn Cơ quan LĐLĐ tỉnh"
+    )
+    return SimpleNamespace(
+        national=national,
+        province=province,
+        department=department,
+        a=a,
+        a1=a1,
+        a2=a2,
+        b=b,
+        b1=b1,
+        p1=p1,
+    )
+
+
+@pytest.fixture
+def councils(tree):
+    """An initiative council for this year at every unit that recognises
+    initiatives (members are added by the tests that need them)."""
+    from django.utils import timezone
+
+    from initiatives.services import councils as council_services
+
+    year = timezone.localdate().year
+    return SimpleNamespace(
+        **{
+            name: council_services.council_create(
+                unit=getattr(tree, name), year=year, actor=None
+            )
+            for name in ("province", "a", "a1", "a2", "b", "b1", "p1")
+        }
+    )
+
+
+@pytest.fixture
+def cast(tree, councils):
+    def person(username, unit=None, role=None, home=None, **extra):
+        user = UserFactory(username=username, **extra)
+        if home is not None:
+            grant(user, home, Role.MEMBER)
+        if unit is not None and role is not None:
+            grant(user, unit, role)
+        return user
+
+    return SimpleNamespace(
+        tree=tree,
+        councils=councils,
+        password=PASSWORD,
+        superuser=person("superuser", is_superuser=True, is_staff=True),
+        province_admin=person(
+            "province_admin", tree.province, Role.UNIT_ADMIN, home=tree.p1
+        ),
+        province_staff=person(
+            "province_staff", tree.province, Role.EMULATION_STAFF, home=tree.p1
+        ),
+        a_admin=person("a_admin", tree.a, Role.UNIT_ADMIN),
+        a_staff=person("a_staff", tree.a, Role.EMULATION_STAFF),
+        a_officer=person("a_officer", tree.a, Role.OFFICER),
+        a1_member=person("a1_member", home=tree.a1),
+        a1_support=person("a1_support", tree.a1, Role.SUPPORT_TEAM, home=tree.a1),
+        b_admin=person("b_admin", tree.b, Role.UNIT_ADMIN),
+        b1_member=person("b1_member", home=tree.b1),
+        outsider=person("outsider"),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a test client signed in as the given user (or anonymous for None)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="units.backends.UsernameOrEmailBackend")
+        return client
+
+    return sign_in

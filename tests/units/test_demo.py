@@ -1,0 +1,94 @@
+"""The demo data: realistic, complete for every role, and idempotent."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from units import demo
+from units.models import EmulationBlock, Membership, Role, Unit, UnitEvent, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_app_config("units").get_models()
+    }
+
+
+def test_seed_demo_twice_changes_nothing():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = counts()
+    paths = sorted(Unit.objects.values_list("code", "path", "dissolved_on"))
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first
+    assert sorted(Unit.objects.values_list("code", "path", "dissolved_on")) == paths
+    text = out.getvalue()
+    assert demo.DEMO_PASSWORD in text
+    for account in demo.ACCOUNTS:
+        assert account.username in text
+
+
+def test_demo_tree_keeps_the_2025_reform_in_history():
+    demo.build_demo()
+    district = Unit.objects.get(code="CB-HA")
+    assert district.dissolved_on == datetime.date(2025, 7, 1)
+    assert district.successor.code == "CB-X-HA"
+    assert district.name_in_year(2019) == "Liên đoàn Lao động huyện Hòa An"
+    moved = Unit.objects.get(code="CB-HA-KK")
+    assert Unit.objects.get_parent(moved).code == "CB-X-HA"
+    assert moved.events.filter(kind=UnitEvent.Kind.MOVED).exists()
+    renamed = Unit.objects.get(code="CB-XD")
+    assert renamed.name_in_year(2024).startswith("Công đoàn ngành Giao thông vận tải")
+    assert renamed.name_in_year(2025).startswith("Công đoàn ngành Xây dựng")
+    # A grassroots union directly under the province.
+    assert Unit.objects.get_parent(Unit.objects.get(code="CB-CQ")).code == "CB"
+    # Nobody keeps a role on a dissolved unit.
+    assert (
+        not Membership.objects.active()
+        .filter(unit__dissolved_on__isnull=False)
+        .exists()
+    )
+    # The tree is consistent for the tree library.
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+
+
+def test_demo_accounts_cover_every_role_and_sign_in():
+    demo.build_demo()
+    held = set(
+        Membership.objects.active()
+        .filter(user__username__in=[a.username for a in demo.ACCOUNTS])
+        .values_list("role", flat=True)
+    )
+    assert held == set(Role.values)
+    for account in demo.ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        assert user.check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+    assert EmulationBlock.objects.filter(year=2026).count() == 2
+
+
+def test_scale_builder_makes_a_valid_bulk_tree():
+    demo.build_demo()
+    added = demo.build_scale(
+        communes=3, grassroots_per_commune=4, members_per_grassroots=5
+    )
+    assert added == {"units": 3 + 12, "people": 60}
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    commune = Unit.objects.get(code="CB-S-0002")
+    assert commune.numchild == 4
+    assert Unit.objects.filter(path__startswith=commune.path).count() == 5
+    assert Membership.objects.filter(unit__path__startswith=commune.path).count() == 20
+    assert User.objects.get(username="s.cb-s-0002-003.005").search_text
+    # Running it again adds nothing.
+    assert demo.build_scale(
+        communes=3, grassroots_per_commune=4, members_per_grassroots=5
+    ) == {
+        "units": 0,
+        "people": 0,
+    }

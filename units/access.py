@@ -1,0 +1,342 @@
+"""The access policy: who may see what, and who may do what to it.
+
+One module answers both questions for every app:
+
+- ``visible(user, queryset)`` narrows a queryset to what the user may see, so a
+  list and a detail page can never disagree;
+- ``can(user, action, obj)`` says whether the user may do something to an object
+  they can see;
+- ``get_for_user(user, queryset, action, **lookup)`` fetches one object for a view:
+  out of scope is a 404, in scope but not allowed is a 403.
+
+Rights come from roles held on units (``Membership``). A role held on a unit
+reaches every unit below it. Each app registers a policy for its models with
+``register``; the policies are built from the helpers here.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from units.models import (
+    EmulationBlock,
+    EmulationBlockMember,
+    ImportBatch,
+    Membership,
+    Role,
+    Unit,
+    User,
+    child_kinds,
+)
+
+ALL_ROLES = frozenset(Role.values)
+PEOPLE_ROLES = frozenset({Role.OFFICER, Role.EMULATION_STAFF, Role.UNIT_ADMIN})
+ADMIN_ROLES = frozenset({Role.UNIT_ADMIN})
+STAFF_ROLES = frozenset({Role.EMULATION_STAFF, Role.UNIT_ADMIN})
+
+
+@dataclass
+class Grants:
+    """The active roles of one user, as (unit path, role) pairs."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def paths(self, roles: Iterable[str]) -> list[str]:
+        """Return the top-most unit paths where the user holds one of the roles."""
+        roles = set(roles)
+        found = sorted({path for path, role in self.pairs if role in roles})
+        top: list[str] = []
+        for path in found:
+            if not any(path.startswith(t) for t in top):
+                top.append(path)
+        return top
+
+    def covers(self, path: str, roles: Iterable[str]) -> bool:
+        """Say whether one of the roles is held on the unit with this path or above."""
+        roles = set(roles)
+        return any(path.startswith(p) for p, role in self.pairs if role in roles)
+
+    @property
+    def roles(self) -> set[str]:
+        return {role for _path, role in self.pairs}
+
+
+def grants_for(user) -> Grants:
+    """Return the user's active roles, loaded once and kept on the user object."""
+    if not user.is_authenticated:
+        return Grants()
+    cached = getattr(user, "_access_grants", None)
+    if cached is None:
+        rows = (
+            Membership.objects.active()
+            .filter(user=user)
+            .values_list("unit__path", "role")
+        )
+        cached = Grants(pairs=list(rows))
+        user._access_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    """Drop the cached roles after they change, so the next check reloads them."""
+    if hasattr(user, "_access_grants"):
+        del user._access_grants
+
+
+def is_superuser(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def unit_q(user, roles: Iterable[str] = ALL_ROLES, prefix: str = "") -> Q:
+    """Return a filter for the units where the user holds one of the roles (or below).
+
+    ``prefix`` points the filter at a related unit, e.g. ``"unit__"``.
+    """
+    if is_superuser(user):
+        return Q()
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    paths = grants_for(user).paths(roles)
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{prefix}path__startswith": path})
+    return query
+
+
+def holds(user, unit: Unit, roles: Iterable[str]) -> bool:
+    """Say whether the user holds one of the roles on the unit or a unit above it."""
+    if is_superuser(user):
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return grants_for(user).covers(unit.path, roles)
+
+
+def holds_above(user, unit: Unit, roles: Iterable[str]) -> bool:
+    """Say whether the user holds one of the roles strictly above the unit."""
+    if is_superuser(user):
+        return True
+    parent_path = unit.path[: -Unit.steplen]
+    return bool(parent_path) and (
+        user.is_authenticated
+        and user.is_active
+        and grants_for(user).covers(parent_path, roles)
+    )
+
+
+# --- Policies -------------------------------------------------------------------
+
+
+class Policy(ABC):
+    """Base policy: subclasses say which objects are visible and what is allowed."""
+
+    @abstractmethod
+    def visible(self, user, queryset: models.QuerySet) -> models.QuerySet:
+        """Return the part of the queryset the user may see."""
+
+    def rules(self) -> dict[str, Callable]:
+        """Return the named rules: action -> function(user, obj) -> bool."""
+        return {}
+
+    def can(self, user, action: str, obj) -> bool:
+        rule = self.rules().get(action)
+        if rule is None:
+            raise ValueError(f"{type(self).__name__} has no rule {action!r}")
+        return bool(rule(user, obj))
+
+
+_registry: dict[type[models.Model], Policy] = {}
+
+
+def register(model: type[models.Model], policy: Policy) -> None:
+    _registry[model] = policy
+
+
+def policy_for(model: type[models.Model]) -> Policy:
+    try:
+        return _registry[model]
+    except KeyError:
+        raise LookupError(f"No access policy registered for {model.__name__}") from None
+
+
+def visible(user, queryset_or_model) -> models.QuerySet:
+    """Return the objects of the queryset (or model) that the user may see."""
+    queryset = (
+        queryset_or_model._default_manager.all()
+        if isinstance(queryset_or_model, type)
+        else queryset_or_model
+    )
+    return policy_for(queryset.model).visible(user, queryset)
+
+
+def can(user, action: str, obj) -> bool:
+    """Say whether the user may do the action to an object they can see."""
+    return policy_for(type(obj)).can(user, action, obj)
+
+
+def get_for_user(user, queryset_or_model, action: str | None = None, **lookup):
+    """Fetch one object for a view: 404 outside the user's scope, 403 if not allowed."""
+    queryset = visible(user, queryset_or_model)
+    try:
+        obj = queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if action is not None and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+class UnitPolicy(Policy):
+    """Units: visible to anyone holding a role on them or above them."""
+
+    def visible(self, user, queryset):
+        return queryset.filter(unit_q(user, ALL_ROLES))
+
+    def rules(self):
+        return {
+            "view": lambda user, unit: holds(user, unit, ALL_ROLES),
+            "view_people": lambda user, unit: holds(user, unit, PEOPLE_ROLES),
+            "change": lambda user, unit: (
+                holds(user, unit, ADMIN_ROLES) and unit.is_active
+            ),
+            "add_child": lambda user, unit: (
+                holds(user, unit, ADMIN_ROLES)
+                and unit.is_active
+                and bool(child_kinds(unit.kind))
+            ),
+            "manage_people": lambda user, unit: (
+                holds(user, unit, ADMIN_ROLES) and unit.is_active
+            ),
+            "import": lambda user, unit: (
+                holds(user, unit, ADMIN_ROLES) and unit.is_active
+            ),
+            # Moving, merging and dissolving change the unit's place in the tree,
+            # so they belong to an administrator of a unit above it.
+            "restructure": lambda user, unit: (
+                holds_above(user, unit, ADMIN_ROLES) and unit.is_active
+            ),
+            "manage_blocks": lambda user, unit: (
+                holds(user, unit, STAFF_ROLES) and unit.is_active
+            ),
+        }
+
+
+class PersonPolicy(Policy):
+    """People: visible within the units the viewer can see; details need an officer,
+    emulation staff or administrator role over one of the person's units."""
+
+    def visible(self, user, queryset):
+        if is_superuser(user):
+            return queryset
+        if not user.is_authenticated:
+            return queryset.none()
+        in_scope = Membership.objects.active().filter(
+            Q(user=OuterRef("pk")) & unit_q(user, ALL_ROLES, prefix="unit__")
+        )
+        return queryset.filter(Q(pk=user.pk) | Exists(in_scope))
+
+    @staticmethod
+    def _unit_paths(person: User) -> list[str]:
+        return list(
+            Membership.objects.active()
+            .filter(user=person)
+            .values_list("unit__path", flat=True)
+        )
+
+    def _over_any_unit(self, user, person: User, roles) -> bool:
+        if is_superuser(user):
+            return True
+        if not (user.is_authenticated and user.is_active):
+            return False
+        grants = grants_for(user)
+        return any(grants.covers(path, roles) for path in self._unit_paths(person))
+
+    def _over_every_unit(self, user, person: User, roles) -> bool:
+        """Say whether every unit the person belongs to is under the user's roles.
+
+        Changing an account (its email, its password link) hands over the account,
+        so the administrator must be above all of the person's units, and only a
+        superuser changes a superuser.
+        """
+        if is_superuser(user):
+            return True
+        if not (user.is_authenticated and user.is_active) or person.is_superuser:
+            return False
+        grants = grants_for(user)
+        paths = self._unit_paths(person)
+        return bool(paths) and all(grants.covers(path, roles) for path in paths)
+
+    def rules(self):
+        return {
+            "view": lambda user, person: (
+                person.pk == user.pk or self._over_any_unit(user, person, PEOPLE_ROLES)
+            ),
+            "change": lambda user, person: self._over_every_unit(
+                user, person, ADMIN_ROLES
+            ),
+        }
+
+
+class MembershipPolicy(Policy):
+    def visible(self, user, queryset):
+        return queryset.filter(unit_q(user, ALL_ROLES, prefix="unit__"))
+
+    def rules(self):
+        return {
+            # Nobody ends their own administrator role: someone above must, so a
+            # unit is never left without an administrator by accident.
+            "revoke": lambda user, m: (
+                m.is_active
+                and holds(user, m.unit, ADMIN_ROLES)
+                and not (m.user_id == user.pk and m.role == Role.UNIT_ADMIN)
+            ),
+        }
+
+
+class EmulationBlockPolicy(Policy):
+    """Blocks: visible to those who see the organiser or one of the member units."""
+
+    def visible(self, user, queryset):
+        if is_superuser(user):
+            return queryset
+        member_in_scope = EmulationBlockMember.objects.filter(
+            Q(block=OuterRef("pk")) & unit_q(user, ALL_ROLES, prefix="unit__")
+        )
+        return queryset.filter(
+            unit_q(user, ALL_ROLES, prefix="organizer__") | Exists(member_in_scope)
+        )
+
+    def rules(self):
+        return {
+            "view": lambda user, block: True,
+            "change": lambda user, block: holds(user, block.organizer, STAFF_ROLES),
+        }
+
+
+class ImportBatchPolicy(Policy):
+    def visible(self, user, queryset):
+        return queryset.filter(unit_q(user, ADMIN_ROLES, prefix="unit__"))
+
+    def rules(self):
+        return {
+            "view": lambda user, batch: holds(user, batch.unit, ADMIN_ROLES),
+            "apply": lambda user, batch: (
+                holds(user, batch.unit, ADMIN_ROLES)
+                and batch.status == ImportBatch.Status.CHECKED
+                and batch.unit.is_active
+            ),
+        }
+
+
+register(Unit, UnitPolicy())
+register(User, PersonPolicy())
+register(Membership, MembershipPolicy())
+register(EmulationBlock, EmulationBlockPolicy())
+register(ImportBatch, ImportBatchPolicy())

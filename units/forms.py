@@ -1,0 +1,343 @@
+"""Forms: they parse and check input; the services do the writing."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.models import (
+    EmulationBlockMember,
+    ImportBatch,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+    child_kinds,
+)
+from units.text import nfc
+
+
+class DateInput(forms.DateInput):
+    """A text box for dates typed as dd/mm/yyyy."""
+
+    def __init__(self, attrs=None):
+        attrs = {"placeholder": "dd/mm/yyyy", "autocomplete": "off", **(attrs or {})}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy.")}
+
+
+# Django's own message for NUL bytes in text; its Vietnamese catalogue lacks it, so
+# it is translated in ours.
+NUL_MESSAGE = _("Null characters are not allowed.")
+
+
+def run_service(form, call):
+    """Run a service; put its ValidationError beside the form's fields.
+
+    Return what the service returned, or None when it refused.
+    """
+    try:
+        return call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+class DecimalTextField(forms.DecimalField):
+    """A number typed in a text box, with a decimal comma ("33,33") or point.
+
+    Not type=number: browsers turn "33,33" typed there into 3333. Not localised:
+    in Vietnamese "7.5" would otherwise read as 75 (point as thousands separator).
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace("%", "").replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # Keep the text box free of number-input attributes (min, max, step).
+        return {}
+
+
+class NormalizedForm(forms.Form):
+    """Store every piece of text in Unicode normal form C, trimmed."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = nfc(value).strip()
+        return cleaned
+
+
+FULL_TIME_CHOICES = [
+    ("", _("not applicable")),
+    ("1", _("full-time")),
+    ("0", _("part-time")),
+]
+
+
+def full_time_field():
+    return forms.TypedChoiceField(
+        label=_("Full-time or part-time"),
+        choices=FULL_TIME_CHOICES,
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+        help_text=_("For officers only."),
+    )
+
+
+def note_field():
+    return forms.CharField(
+        label=_("Decision or note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+def past_or_today(value: datetime.date | None):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+
+
+class UnitCreateForm(NormalizedForm):
+    kind = forms.ChoiceField(label=_("Kind of unit"))
+    name = forms.CharField(label=_("Name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=Unit._meta.get_field("code").help_text,
+        validators=Unit._meta.get_field("code").validators,
+    )
+    abbreviation = forms.CharField(
+        label=_("Document abbreviation"),
+        max_length=30,
+        required=False,
+        help_text=Unit._meta.get_field("abbreviation").help_text,
+    )
+    place_name = forms.CharField(
+        label=_("Place name"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty to use the place name of the unit above."),
+    )
+    established_on = DateField(
+        label=_("Established on"), required=False, validators=[past_or_today]
+    )
+
+    def __init__(self, *args, parent: Unit | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = child_kinds(parent.kind if parent else None)
+        self.fields["kind"].choices = [
+            (value, label) for value, label in UnitKind.choices if value in allowed
+        ]
+
+
+class UnitEditForm(NormalizedForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=Unit._meta.get_field("code").help_text,
+        validators=Unit._meta.get_field("code").validators,
+    )
+    place_name = forms.CharField(label=_("Place name"), max_length=100, required=False)
+    established_on = DateField(
+        label=_("Established on"), required=False, validators=[past_or_today]
+    )
+
+
+class UnitRenameForm(NormalizedForm):
+    name = forms.CharField(label=_("New name"), max_length=255)
+    short_name = forms.CharField(
+        label=_("New short name"), max_length=100, required=False
+    )
+    abbreviation = forms.CharField(
+        label=_("Document abbreviation"), max_length=30, required=False
+    )
+    effective_on = DateField(label=_("Name used from"), validators=[past_or_today])
+    note = note_field()
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'— ' * max(obj.depth - 1, 0)}{obj.name}"
+
+
+class UnitMoveForm(NormalizedForm):
+    new_parent = UnitChoiceField(
+        label=_("New parent unit"), queryset=Unit.objects.none()
+    )
+    effective_on = DateField(label=_("Effective from"), validators=[past_or_today])
+    note = note_field()
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = targets
+
+
+class UnitMergeForm(NormalizedForm):
+    successor = UnitChoiceField(label=_("Successor unit"), queryset=Unit.objects.none())
+    effective_on = DateField(label=_("Merged on"), validators=[past_or_today])
+    note = note_field()
+    confirm = forms.BooleanField(
+        label=_("I understand that the unit will be closed and its members moved."),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = targets
+
+
+class UnitDissolveForm(NormalizedForm):
+    effective_on = DateField(label=_("Dissolved on"), validators=[past_or_today])
+    note = note_field()
+    confirm = forms.BooleanField(
+        label=_("I understand that every role held on this unit will end."),
+    )
+
+
+class PersonFieldsMixin(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 .()-]{8,20}$",
+        max_length=20,
+        required=False,
+        error_messages={"invalid": _("Enter a phone number of 8 to 20 digits.")},
+    )
+    date_of_birth = DateField(
+        label=_("Date of birth"), required=False, validators=[past_or_today]
+    )
+    qualification = forms.CharField(
+        label=_("Qualification"),
+        max_length=150,
+        required=False,
+        help_text=_("For example: Bachelor of Law."),
+    )
+
+
+class PersonCreateForm(PersonFieldsMixin, NormalizedForm):
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        required=False,
+        validators=User._meta.get_field("username").validators,
+        help_text=_("Leave empty to make one from the full name."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    full_time = full_time_field()
+
+
+class PersonEditForm(PersonFieldsMixin, NormalizedForm):
+    is_active = forms.BooleanField(
+        label=_("May sign in"),
+        required=False,
+        help_text=_("Untick to stop this person from signing in; nothing is deleted."),
+    )
+
+
+class RoleGrantForm(NormalizedForm):
+    person = forms.CharField(
+        label=_("Person"),
+        max_length=254,
+        help_text=_("Their user name or email address."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    full_time = full_time_field()
+    started_on = DateField(label=_("From"), required=False, validators=[past_or_today])
+
+    def clean_person(self):
+        value = nfc(self.cleaned_data["person"]).strip()
+        matches = list(
+            User.objects.filter(username__iexact=value)[:1]
+            or User.objects.filter(email__iexact=value)[:2]
+        )
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                _("No person has this user name or email address.")
+            )
+        return matches[0]
+
+
+class BlockForm(NormalizedForm):
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class BlockMemberForm(NormalizedForm):
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role in the block"),
+        choices=EmulationBlockMember.Role.choices,
+        initial=EmulationBlockMember.Role.MEMBER,
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class BlockCopyForm(forms.Form):
+    year = forms.IntegerField(label=_("Copy to year"), min_value=1990, max_value=2100)
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=ImportBatch.Kind.choices
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("An Excel workbook (.xlsx) or a CSV file, from the template."),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+
+
+class LoginForm(AuthenticationForm):
+    """Sign in with the user name or the email address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name or email")
+
+
+class PasswordLinkForm(PasswordResetForm):
+    """Send a link to choose a password, also to people who never had one.
+
+    People added by an administrator or an import start without a password and
+    choose their own through this link.
+    """
+
+    def get_users(self, email):
+        return [
+            user
+            for user in User._default_manager.filter(
+                email__iexact=email, is_active=True
+            )
+            if user.email.casefold() == email.casefold()
+        ]

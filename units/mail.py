@@ -1,0 +1,48 @@
+"""Mail sent by the application: every message has a subject, a text body and an
+HTML body, each rendered from its own template."""
+
+import contextlib
+import threading
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+_state = threading.local()
+
+
+@contextlib.contextmanager
+def suppressed():
+    """Send no mail from the code run inside (demo data notifies nobody)."""
+    previous = getattr(_state, "suppressed", False)
+    _state.suppressed = True
+    try:
+        yield
+    finally:
+        _state.suppressed = previous
+
+
+def send_templated(prefix: str, context: dict, recipients: list[str]) -> None:
+    """Send `emails/<prefix>_subject.txt`, `_body.txt` and `_body.html` after commit.
+
+    Mail is written in Vietnamese, the language the union works in. Nothing is
+    sent if the surrounding transaction rolls back.
+    """
+    recipients = sorted({address for address in recipients if address})
+    if not recipients or getattr(_state, "suppressed", False):
+        return
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = " ".join(
+                render_to_string(f"emails/{prefix}_subject.txt", context).split()
+            )
+            text = render_to_string(f"emails/{prefix}_body.txt", context)
+            html = render_to_string(f"emails/{prefix}_body.html", context)
+        message = EmailMultiAlternatives(subject, text, to=recipients)
+        message.attach_alternative(html, "text/html")
+        message.send()
+
+    transaction.on_commit(send)

@@ -1,0 +1,43 @@
+"""Excel exports that staff can open safely: every cell that holds text stays text,
+so a value such as "=HYPERLINK(…)" or "+84…" is never run as a formula."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+
+def text_cell(sheet, value):
+    """Return a cell for the value; text is stored as text whatever it starts with."""
+    cell = WriteOnlyCell(sheet)
+    if value is None:
+        return cell
+    if isinstance(value, str):
+        # Strings starting with "=" would otherwise be written as formulas.
+        cell.value = value.replace("\x00", "")
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def workbook_bytes(title: str, headers: list[str], rows, widths: list[int]) -> bytes:
+    """Write one sheet with a bold header row and return the .xlsx file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = text_cell(sheet, header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([text_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
