@@ -93,5 +93,12 @@ class HonourFeed(Feed):
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.combine(item.recorded_on, time(8, 0)))
 
+    def item_updateddate(self, item):
+        # Entries never change; annotations are shown on the entry's page.
+        return self.item_pubdate(item)
+
     def item_author_name(self, item):
         return item.author_names
+
+
+honour_feed = require_GET(cache_control(public=True, max_age=300)(HonourFeed()))

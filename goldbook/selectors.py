@@ -87,19 +87,19 @@ def totals(unit: Unit, filters: dict) -> dict:
         ),
         filters,
     ).order_by()
+    by_year = list(entries.values("year").annotate(count=Count("id")).order_by("-year"))
     return {
         "by_unit": list(
             entries.values("book__unit_id", "book__unit__name")
             .annotate(count=Count("id"))
             .order_by("-count", "book__unit__name")
         ),
-        "by_year": list(
-            entries.values("year").annotate(count=Count("id")).order_by("-year")
-        ),
+        "by_year": by_year,
         "by_field": list(
             entries.values("field_name").annotate(count=Count("id")).order_by("-count")
         ),
-        "total": entries.count(),
+        # Every entry has a year: the total is the sum of the years' counts.
+        "total": sum(row["count"] for row in by_year),
     }
 
 

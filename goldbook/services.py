@@ -109,6 +109,10 @@ def entry_confirm(
         with transaction.atomic():
             entry.save()
     except IntegrityError:
+        # Only a recognition written meanwhile is the user's concern; any other
+        # broken constraint is a fault to surface as it is.
+        if not GoldBookEntry.objects.filter(council_item=item).exists():
+            raise
         raise ValidationError(
             _("This recognition is already in the Gold Book.")
         ) from None

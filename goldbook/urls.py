@@ -16,6 +16,6 @@ urlpatterns = [
     path("goldbook/entries/<int:pk>/revoke/", views.entry_revoke, name="revoke"),
     path("goldbook/people/<int:user_pk>/", views.person_entries, name="person"),
     path("honour/", public.honour_list, name="honour"),
-    path("honour/feed.atom", public.HonourFeed(), name="honour_feed"),
+    path("honour/feed.atom", public.honour_feed, name="honour_feed"),
     path("honour/<int:pk>/", public.honour_entry, name="honour_entry"),
 ]

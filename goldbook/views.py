@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ def _book(request, unit_pk, action="view") -> GoldBook:
     """The unit's book (opened on first use); 404 outside the user's scope."""
     unit = access.get_for_user(request.user, Unit, "view", pk=unit_pk)
     book = services.book_for(unit)
+    book.unit = unit
     if not access.can(request.user, action, book):
         raise PermissionDenied
     return book
@@ -66,7 +67,11 @@ def book_list(request):
     page = Paginator(books, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     kept = (
         Membership.objects.active()
-        .filter(user=user, role__in=STAFF_ROLES, unit__is_active=True)
+        .filter(user=user, role__in=STAFF_ROLES)
+        .filter(
+            Q(unit__dissolved_on__isnull=True)
+            | Q(unit__dissolved_on__gt=timezone.localdate())
+        )
         .select_related("unit")
         .order_by("unit__path")
     )

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
 
 
@@ -28,7 +29,11 @@ class KeysetPage:
 
 
 def _encode(values: list, direction: str, number: int) -> str:
-    raw = json.dumps({"v": values, "d": direction, "n": number}, separators=(",", ":"))
+    raw = json.dumps(
+        {"v": values, "d": direction, "n": number},
+        separators=(",", ":"),
+        cls=DjangoJSONEncoder,
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -1,6 +1,7 @@
 """Views of councils: set-up, intake, the items before a council, reviews and
 escalation. Sessions and votes are in `initiatives.views.sessions`."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -361,10 +362,19 @@ def _item_page(request, item: CouncilItem, score_form=None, reviewers_form=None)
             ),
             "higher": higher,
             "can_run": can_run,
+            "can_write_book": _can_write_book(user, item),
             "today": timezone.localdate(),
             **rights,
         },
     )
+
+
+def _can_write_book(user, item: CouncilItem) -> bool:
+    """Whether the user keeps the Gold Book the recognised item is written in."""
+    if item.status != CouncilItem.Status.RECOGNISED or item.decision_id is None:
+        return False
+    book_model = apps.get_model("goldbook", "GoldBook")
+    return access.can(user, "write", book_model(unit=item.council.unit))
 
 
 @login_required

@@ -75,8 +75,10 @@ class Gold:
     def keeper(self, council):
         """A person who keeps the book of the council's unit."""
         code = council.unit.code
-        return self.cast.province_staff if code in ("CB", "CB-P1") else (
-            self.cast.a_staff if code.startswith("CB-A") else self.cast.b_admin
+        return (
+            self.cast.province_staff
+            if code in ("CB", "CB-P1")
+            else (self.cast.a_staff if code.startswith("CB-A") else self.cast.b_admin)
         )
 
     def recognised(self, council=None, *, decision=True, **kwargs) -> CouncilItem:

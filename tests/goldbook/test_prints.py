@@ -1,0 +1,279 @@
+"""A unit's Gold Book printed (PDF, A4 landscape, official header) and exported
+(Excel), through the views, as the unit's emulation staff fetch them."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from documents import rendering
+from goldbook import services
+from initiatives.models import CouncilItem
+from initiatives.services import AuthorData
+from tests.initiatives.helpers import xlsx_cells, xlsx_rows
+from tests.initiatives.pdf_helpers import page_count, page_sizes, pdf_raw_text, squash
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.localdate().year
+A4_LANDSCAPE = (842, 595)
+
+PLAIN = "Ứng dụng quản lý đoàn viên trên điện thoại"
+MARKUP = "<b>x</b><img src=http://evil/>"
+FORMULA = '=HYPERLINK("http://evil/","Bấm vào đây")'
+REVOKED = "Tủ sách pháp luật lưu động cho công nhân"
+LAST_YEAR = "Hòm thư góp ý điện tử của công đoàn"
+CORRECTION = "Đính chính: đơn vị áp dụng là Tổ Văn phòng, không phải Tổ Chuyên môn."
+REASON = "Quyết định số 07/QĐ-HĐSK hủy bỏ công nhận do trùng sáng kiến năm trước."
+MARKUP_SUMMARY = "Tiết kiệm <script>alert(1)</script> 30% & hơn"
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text in drawing order (a table cell by cell), without white space."""
+    return squash(pdf_raw_text(pdf))
+
+
+@pytest.fixture
+def book(gold, cast):
+    """The book of CB-A: entries of this year (one corrected, one revoked, user
+    text with markup, a title that looks like a formula) and one of last year."""
+    council = cast.councils.a
+    filer = gold.kit.person("Nguyễn Thị Hồng Nhung", unit=cast.tree.a1)
+    plain = gold.entry(
+        council,
+        filer=filer,
+        title=PLAIN,
+        authors=[
+            AuthorData(user=filer, full_name=filer.full_name, share=Decimal("62.5")),
+            AuthorData(full_name="Đặng Thị Ngọc Ánh", share=Decimal("37.5")),
+        ],
+    )
+    services.entry_annotate(entry=plain, actor=cast.a_staff, text=CORRECTION)
+    markup = gold.entry(council, title=MARKUP, summary=MARKUP_SUMMARY)
+    formula = gold.entry(council, title=FORMULA, summary="=1+2")
+    revoked = gold.entry(council, title=REVOKED)
+    services.entry_revoke(entry=revoked, actor=cast.a_staff, reason=REASON)
+    revoked.refresh_from_db()
+
+    item = gold.recognised(council, title=LAST_YEAR)
+    CouncilItem.objects.filter(pk=item.pk).update(
+        decided_on=datetime.date(THIS_YEAR - 1, 12, 20)
+    )
+    item.refresh_from_db()
+    last_year = services.entry_confirm(
+        item=item,
+        actor=cast.a_staff,
+        public_summary="Tiếp nhận 120 ý kiến của đoàn viên trong năm.",
+        application_evidence="Xác nhận của Ban Thường vụ.",
+    )
+    return SimpleNamespace(
+        unit=cast.tree.a,
+        plain=plain,
+        markup=markup,
+        formula=formula,
+        revoked=revoked,
+        last_year=last_year,
+        staff=cast.a_staff,
+    )
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """Every URL the PDF renderer asks its fetcher for."""
+    urls = []
+    original = rendering.StaticFilesFetcher.fetch
+
+    def recording(self, url, headers=None):
+        urls.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(rendering.StaticFilesFetcher, "fetch", recording)
+    return urls
+
+
+@pytest.fixture
+def rendered_html(monkeypatch):
+    """The HTML the PDF is made from."""
+    pages = []
+    original = rendering.render_html
+
+    def recording(*args, **kwargs):
+        pages.append(original(*args, **kwargs))
+        return pages[-1]
+
+    monkeypatch.setattr(rendering, "render_html", recording)
+    return pages
+
+
+def get(client_for, user, name: str, unit, **query):
+    response = client_for(user).get(reverse(f"goldbook:{name}", args=[unit.pk]), query)
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+# --- PDF -----------------------------------------------------------------------------
+
+
+def test_the_year_s_book_prints_on_a4_landscape_with_the_official_header(
+    client_for, book
+):
+    response = get(client_for, book.staff, "print", book.unit, year=THIS_YEAR)
+    assert response["Content-Type"] == "application/pdf"
+    assert f"so-vang-sang-kien-CB-A-{THIS_YEAR}.pdf" in response["Content-Disposition"]
+    pdf = response.content
+
+    pages = page_count(pdf)
+    assert page_sizes(pdf) == [A4_LANDSCAPE] * pages
+    text = pdf_text(pdf)
+    for page in range(1, pages + 1):
+        assert f"Trang{page}/{pages}" in text
+    # The official header: the province above, the unit that keeps the book.
+    assert squash("LIÊN ĐOÀN LAO ĐỘNG TỈNH CAO BẰNG") in text
+    assert squash("CÔNG ĐOÀN NGÀNH GIÁO DỤC") in text
+    assert squash("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM") in text
+    assert squash("Cao Bằng, ngày") in text
+    assert squash("SỔ VÀNG SÁNG KIẾN") in text
+    assert squash(f"Năm {THIS_YEAR}") in text
+    for entry in (book.plain, book.markup, book.formula, book.revoked):
+        assert squash(entry.title) in text
+    # Last year's entry belongs to last year's print.
+    assert squash(LAST_YEAR) not in text
+    assert squash("Nguyễn Thị Hồng Nhung (62,50%)") in text
+    assert squash("Đặng Thị Ngọc Ánh (37,50%)") in text
+    assert book.plain.decision.symbol in text
+    assert squash("cấp trên trực tiếp cơ sở") in text
+    # The correction and the revocation, with their dates.
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert squash(f"(Đính chính ngày {today}: {CORRECTION})") in text
+    assert squash(f"(Đã thu hồi ngày {today}: {REASON})") in text
+    assert squash("Tổng số: 4 sáng kiến (trong đó 1 đã thu hồi).") in text
+
+
+def test_a_one_entry_year_prints_on_one_page(client_for, book):
+    response = get(client_for, book.staff, "print", book.unit, year=THIS_YEAR - 1)
+    pdf = response.content
+    assert page_sizes(pdf) == [A4_LANDSCAPE]
+    text = pdf_text(pdf)
+    assert "Trang1/1" in text
+    assert squash(f"Năm {THIS_YEAR - 1}") in text
+    assert squash(LAST_YEAR) in text
+    assert squash(PLAIN) not in text
+    assert squash("Tổng số: 1 sáng kiến.") in text
+
+
+def test_the_revoked_title_is_struck_through(client_for, book, rendered_html):
+    get(client_for, book.staff, "print", book.unit, year=THIS_YEAR)
+    (html,) = rendered_html
+    assert f'<span class="revoked">{REVOKED}</span>' in html
+    assert f"<span>{PLAIN}</span>" in html
+    assert ".revoked { text-decoration: line-through; }" in html
+
+
+def test_the_whole_book_prints_every_year(client_for, book):
+    response = get(client_for, book.staff, "print", book.unit)
+    assert "so-vang-sang-kien-CB-A-tat-ca.pdf" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    assert squash("Toàn bộ các năm") in text
+    assert squash(LAST_YEAR) in text
+    assert squash(PLAIN) in text
+    assert squash("Tổng số: 5 sáng kiến") in text
+
+
+def test_user_markup_is_printed_as_text_and_nothing_is_fetched(
+    client_for, book, fetched, rendered_html
+):
+    response = get(client_for, book.staff, "print", book.unit, year=THIS_YEAR)
+    text = pdf_text(response.content)
+    assert squash(MARKUP) in text
+    assert squash(MARKUP_SUMMARY) in text
+    (html,) = rendered_html
+    assert "&lt;b&gt;x&lt;/b&gt;&lt;img src=http://evil/&gt;" in html
+    assert "<img src=http://evil" not in html
+    assert "<script>" not in html
+    # The renderer fetched its stylesheet and fonts, and nothing else.
+    assert fetched
+    assert all(url.startswith(f"{rendering.STATIC_SCHEME}:") for url in fetched)
+    assert not [url for url in fetched if "evil" in url]
+
+
+def test_an_empty_year_prints_an_empty_book(client_for, book):
+    response = get(client_for, book.staff, "print", book.unit, year=THIS_YEAR - 5)
+    text = pdf_text(response.content)
+    assert squash("Chưa có sáng kiến nào được ghi vào sổ.") in text
+    assert squash(PLAIN) not in text
+    assert page_sizes(response.content) == [A4_LANDSCAPE]
+
+
+# --- Excel ---------------------------------------------------------------------------
+
+HEADERS = [
+    "Số",
+    "Ngày ghi",
+    "Năm công nhận",
+    "Tên sáng kiến",
+    "Tác giả (tỷ lệ đóng góp)",
+    "Đơn vị",
+    "Lĩnh vực",
+    "Phạm vi ảnh hưởng",
+    "Lợi ích",
+    "Quyết định công nhận",
+    "Tình trạng",
+]
+
+
+def test_the_export_lists_the_year_s_entries_with_comma_shares(client_for, book):
+    response = get(client_for, book.staff, "export", book.unit, year=THIS_YEAR)
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"so-vang-sang-kien-CB-A-{THIS_YEAR}.xlsx"
+    assert name in response["Content-Disposition"]
+    header, *rows = xlsx_rows(response.content)
+
+    assert header == HEADERS
+    assert [row[0] for row in rows] == [1, 2, 3, 4]
+    assert [row[3] for row in rows] == [PLAIN, MARKUP, FORMULA, REVOKED]
+    first = dict(zip(HEADERS, rows[0], strict=True))
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert first["Ngày ghi"] == today
+    assert first["Năm công nhận"] == THIS_YEAR
+    assert first["Tác giả (tỷ lệ đóng góp)"] == (
+        "Nguyễn Thị Hồng Nhung (62,50%); Đặng Thị Ngọc Ánh (37,50%)"
+    )
+    assert first["Đơn vị"] == "Công đoàn Trường THPT Chuyên"
+    assert first["Lĩnh vực"] == book.plain.field_name
+    assert first["Phạm vi ảnh hưởng"] == "cấp trên trực tiếp cơ sở"
+    assert first["Lợi ích"] == book.plain.public_summary
+    assert first["Quyết định công nhận"] == book.plain.decision.symbol
+    assert [row[-1] for row in rows] == ["Có hiệu lực"] * 3 + ["Đã thu hồi"]
+    assert rows[1][8] == MARKUP_SUMMARY
+
+
+def test_the_whole_export_has_every_year(client_for, book):
+    response = get(client_for, book.staff, "export", book.unit)
+    _header, *rows = xlsx_rows(response.content)
+    assert [row[3] for row in rows] == [PLAIN, MARKUP, FORMULA, REVOKED, LAST_YEAR]
+    assert rows[-1][2] == THIS_YEAR - 1
+
+
+def test_a_cell_beginning_with_equals_is_text_not_a_formula(client_for, book):
+    response = get(client_for, book.staff, "export", book.unit, year=THIS_YEAR)
+    _header, *cells = xlsx_cells(response.content)
+    formula_row = cells[2]
+    title, summary = formula_row[3], formula_row[8]
+    assert title.value == FORMULA
+    assert summary.value == "=1+2"
+    assert title.data_type == "s"
+    assert summary.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets
+        for name in sheets:
+            xml = archive.read(name).decode()
+            assert "<f>" not in xml
+            assert "<f " not in xml
