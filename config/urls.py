@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("initiatives.urls")),
     path("", include("goldbook.urls")),
+    path("", include("awards.urls")),
 ]

@@ -1,6 +1,12 @@
 """Template context shared by every page: what the navigation may offer."""
 
-from units.access import ADMIN_ROLES, STAFF_ROLES, grants_for, is_superuser
+from units.access import (
+    ADMIN_ROLES,
+    PEOPLE_ROLES,
+    STAFF_ROLES,
+    grants_for,
+    is_superuser,
+)
 
 
 def navigation(request):
@@ -13,6 +19,9 @@ def navigation(request):
         "nav": {
             "units": bool(roles) or superuser,
             "blocks": bool(roles & STAFF_ROLES) or superuser,
+            # Officers, emulation staff and admins keep the movement's records
+            # and run award rounds.
+            "awards": bool(roles & PEOPLE_ROLES) or superuser,
             "admin": superuser,
             "unit_admin": bool(roles & ADMIN_ROLES) or superuser,
         }
