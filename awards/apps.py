@@ -10,9 +10,17 @@ class AwardsConfig(AppConfig):
         from django.urls import reverse
 
         from awards import permissions  # noqa: F401  (registers the policies)
-        from units.profile import register_link
+        from units.profile import register_link, register_unit_link
 
         register_link(
             _("Awards received"),
             lambda person: reverse("awards:person_awards", args=[person.pk]),
+        )
+        register_unit_link(
+            _("Movement records, pacts and ratings"),
+            lambda unit: reverse("awards:records") + f"?unit={unit.pk}",
+        )
+        register_unit_link(
+            _("Awards received"),
+            lambda unit: reverse("awards:unit_awards", args=[unit.pk]),
         )

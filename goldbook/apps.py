@@ -10,9 +10,12 @@ class GoldbookConfig(AppConfig):
         from django.urls import reverse
 
         from goldbook import permissions  # noqa: F401  (registers the policies)
-        from units.profile import register_link
+        from units.profile import register_link, register_unit_link
 
         register_link(
             _("Gold Book entries (evidence for salary rises, awards, nominations)"),
             lambda person: reverse("goldbook:person", args=[person.pk]),
+        )
+        register_unit_link(
+            _("Gold Book"), lambda unit: reverse("goldbook:book", args=[unit.pk])
         )

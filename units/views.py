@@ -124,6 +124,7 @@ def unit_detail(request, pk):
             "-block__year"
         )[:10],
         "successor": unit.successor,
+        "links": profile.unit_links_for(unit),
         **_unit_rights(request.user, unit),
     }
     return render(request, "units/unit_detail.html", context)

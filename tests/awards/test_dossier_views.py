@@ -129,3 +129,31 @@ def test_the_way_up_through_the_forms(prepared, selected_round, cast, client_for
         reverse("awards:person_awards", args=[cast.a1_member.pk])
     )
     assert "125/QĐ-LĐLĐ" in history.text
+
+
+def test_unit_pages_link_their_book_records_and_awards(cast, client_for):
+    unit = cast.tree.a1
+    page = client_for(cast.a_admin).get(unit.get_absolute_url()).text
+    for url in (
+        reverse("goldbook:book", args=[unit.pk]),
+        reverse("awards:records") + f"?unit={unit.pk}",
+        reverse("awards:unit_awards", args=[unit.pk]),
+    ):
+        assert f'href="{url}"' in page
+
+
+def test_a_unit_award_history(prepared, selected_round, cast, client_for):
+    _round, candidates, _entry = selected_round
+    prepared = dossiers.dossier_send(dossier=prepared, actor=cast.a_staff)
+    prepared = dossiers.dossier_accept(dossier=prepared, actor=cast.province_staff)
+    dossiers.decision_record(
+        dossier=prepared,
+        actor=cast.province_staff,
+        award_form=AwardForm.objects.get(name="Giấy khen"),
+        symbol="77/QĐ-LĐLĐ",
+        issued_on=prepared.round.selection.held_on,
+        awardees=candidates[:1],
+    )
+    path = reverse("awards:unit_awards", args=[cast.tree.a1.pk])
+    assert "77/QĐ-LĐLĐ" in client_for(cast.a1_member).get(path).text
+    assert client_for(cast.outsider).get(path).status_code == 404
