@@ -124,7 +124,7 @@ def summary_set(*, candidate: Candidate, actor: User, text: str) -> Candidate:
     return candidate
 
 
-def _context(award_round: AwardRound, addressee: Unit, nominees, day) -> dict:
+def document_context(award_round: AwardRound, addressee: Unit, nominees, day) -> dict:
     body = award_round.selecting_body
     selection = award_round.selection
     return {
@@ -142,13 +142,13 @@ def _context(award_round: AwardRound, addressee: Unit, nominees, day) -> dict:
     }
 
 
-def _headline(candidate: Candidate) -> str:
+def headline(candidate: Candidate) -> str:
     first = (candidate.achievements or "").strip().splitlines()
     text = first[0] if first else ""
     return text if len(text) <= 220 else text[:217] + "…"
 
 
-def _summary_context(candidate: Candidate, base: dict, year: int) -> dict:
+def summary_context(candidate: Candidate, base: dict, year: int) -> dict:
     checklist = criteria.checklists([candidate], year)[candidate.pk]
     text = candidate.achievements or draft_summary(candidate, year)
     position = ""
@@ -212,7 +212,7 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
         dossier = Dossier.objects.create(round=current, addressee=addressee)
     reissue = dossier.status == Dossier.Status.RETURNED
     day = timezone.localdate()
-    base = _context(current, addressee, nominees, day)
+    base = document_context(current, addressee, nominees, day)
     if dossier.excerpt_id is None:
         dossier.excerpt = document_issue(
             unit=current.unit,
@@ -251,7 +251,7 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
             kind=DocumentKind.REPORT,
             title=f"Báo cáo tóm tắt: {candidate.display_name}",
             template_name="documents/award_summary.html",
-            context=_summary_context(candidate, base, current.year),
+            context=summary_context(candidate, base, current.year),
             issued_on=day,
             actor=actor,
             subject=current,
@@ -272,7 +272,7 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
                         "name": c.display_name,
                         "unit": c.unit.name_on(day),
                         "form": c.award_form.name if c.award_form else "",
-                        "headline": _headline(c),
+                        "headline": headline(c),
                     }
                     for c in nominees
                 ],

@@ -87,7 +87,7 @@ def _bytes(document) -> bytes:
 def submission(dossier: Dossier) -> bytes:
     award_round = dossier.round
     nominees = dossiers.selected(award_round)
-    base = dossiers._context(
+    base = dossiers.document_context(
         award_round, dossier.addressee, nominees, timezone.localdate()
     )
     document = _new()
@@ -114,7 +114,7 @@ def submission(dossier: Dossier) -> bytes:
                 c.display_name,
                 c.unit.name,
                 c.award_form.name if c.award_form else "",
-                dossiers._headline(c),
+                dossiers.headline(c),
             ]
             for index, c in enumerate(nominees, start=1)
         ],
@@ -126,10 +126,10 @@ def submission(dossier: Dossier) -> bytes:
 
 def summary(dossier: Dossier, candidate) -> bytes:
     award_round = dossier.round
-    base = dossiers._context(
+    base = dossiers.document_context(
         award_round, dossier.addressee, [candidate], timezone.localdate()
     )
-    context = dossiers._summary_context(candidate, base, award_round.year)
+    context = dossiers.summary_context(candidate, base, award_round.year)
     document = _new()
     _header(
         document,
