@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards import views_dossier, views_records, views_rounds
+from awards import views_dossier, views_records, views_report, views_rounds
 
 app_name = "awards"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *views_records.urlpatterns,
     *views_rounds.urlpatterns,
     *views_dossier.urlpatterns,
+    *views_report.urlpatterns,
 ]

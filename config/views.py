@@ -32,6 +32,7 @@ def home(request):
         return render(
             request, "home_public.html", {"honoured": goldbook.latest_public()}
         )
+    from awards import home as awards_home
     from initiatives import home as initiatives_home
     from units.models import Membership
 
@@ -41,12 +42,25 @@ def home(request):
         .select_related("unit")
         .order_by("unit__path", "role")
     )
-    return render(
-        request,
-        "home.html",
-        {
-            "roles": roles,
-            "goldbook_waiting": goldbook.waiting_for(request.user).count(),
-            **initiatives_home.for_user(request.user),
-        },
-    )
+    context = {
+        "roles": roles,
+        "goldbook_waiting": goldbook.waiting_for(request.user).count(),
+        **initiatives_home.for_user(request.user),
+        **awards_home.for_user(request.user),
+    }
+    context["has_tasks"] = any(
+        context.get(name)
+        for name in (
+            "intake_waiting",
+            "overdue_items",
+            "to_score",
+            "open_sessions",
+            "planned_sessions",
+            "goldbook_waiting",
+            "dossiers_waiting",
+            "rounds_open",
+            "ideas_waiting",
+            "unfiled_registrations",
+        )
+    ) or any(r.status in ("draft", "returned") for r in context["my_requests"])
+    return render(request, "home.html", context)

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from goldbook.models import Annotation
+from goldbook.models import Annotation, GoldBookEntry
 from initiatives.models import Attachment, Scope
-from units.forms import DateField, NormalizedForm, past_or_today
+from units.forms import DateField, ListFilterForm, NormalizedForm, past_or_today
 from units.models import Unit
 
 
@@ -67,7 +67,7 @@ class RevokeForm(NormalizedForm):
     revoked_on = DateField(label=_("Revoked on"), validators=[past_or_today])
 
 
-class EntryFilterForm(forms.Form):
+class EntryFilterForm(ListFilterForm):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     unit = forms.ModelChoiceField(
         label=_("Unit (with units below)"),
@@ -88,9 +88,16 @@ class EntryFilterForm(forms.Form):
         self.fields["unit"].queryset = units
         self.fields["field"].choices = [("", _("all")), *[(f, f) for f in fields]]
 
-    def filters(self) -> dict:
-        """The valid filters; a bad value drops only its own filter."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
+
+class RollupFilterForm(EntryFilterForm):
+    """The roll-up's filters: the public ones, plus the entry's state and the
+    choice of one unit's book without the books below it."""
+
+    status = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("all")), *GoldBookEntry.Status.choices],
+        required=False,
+    )
+    direct = forms.BooleanField(
+        label=_("This unit only, not the units below"), required=False
+    )

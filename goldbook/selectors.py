@@ -61,7 +61,12 @@ def book_years(book: GoldBook) -> list[int]:
 
 def filter_entries(entries, filters: dict):
     if filters.get("unit"):
-        entries = entries.filter(book__unit__path__startswith=filters["unit"].path)
+        if filters.get("direct"):
+            entries = entries.filter(book__unit=filters["unit"])
+        else:
+            entries = entries.filter(book__unit__path__startswith=filters["unit"].path)
+    if filters.get("status"):
+        entries = entries.filter(status=filters["status"])
     if filters.get("year"):
         entries = entries.filter(year=filters["year"])
     if filters.get("field"):

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldbook import printing, selectors, services
-from goldbook.forms import AnnotationForm, EntryConfirmForm, EntryFilterForm, RevokeForm
+from goldbook.forms import (
+    AnnotationForm,
+    EntryConfirmForm,
+    RevokeForm,
+    RollupFilterForm,
+)
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem
 from units import access
@@ -119,7 +124,7 @@ def book_detail(request, unit_pk):
 def rollup(request, unit_pk):
     book = _book(request, unit_pk)
     unit = book.unit
-    form = EntryFilterForm(
+    form = RollupFilterForm(
         request.GET or None,
         units=Unit.objects.filter(path__startswith=unit.path).order_by("path"),
         fields=selectors.honour_field_choices(),

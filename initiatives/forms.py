@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Attachment, Field, Initiative, Kind, Scope, Status
 from initiatives.services import AuthorData, check_authors
-from units.forms import DateField, DecimalTextField, NormalizedForm, past_or_today
+from initiatives.stages import OTHER_FIELD, Stage
+from units.forms import (
+    DateField,
+    DecimalTextField,
+    NormalizedForm,
+    SubtreeFilterForm,
+    past_or_today,
+)
 from units.models import Unit, User
 from units.text import nfc
 
@@ -304,6 +311,14 @@ SORTS = {
 }
 
 
+def field_filter_choices():
+    return [
+        ("", _("all")),
+        *((str(pk), name) for pk, name in Field.objects.values_list("pk", "name")),
+        (OTHER_FIELD, _("other fields (typed in)")),
+    ]
+
+
 class InitiativeFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     year = forms.TypedChoiceField(
@@ -316,11 +331,14 @@ class InitiativeFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit (with units below)"), queryset=Unit.objects.none(), required=False
     )
-    field = forms.ModelChoiceField(
-        label=_("Field"), queryset=Field.objects.all(), required=False
-    )
+    field = forms.ChoiceField(label=_("Field"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("all")), *Status.choices], required=False
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage reached"),
+        choices=[("", _("all")), *Stage.choices],
+        required=False,
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("all")), *Kind.choices], required=False
@@ -329,6 +347,9 @@ class InitiativeFilterForm(forms.Form):
         label=_("Level"), choices=[("", _("all")), *Scope.choices], required=False
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+    direct = forms.BooleanField(
+        label=_("This unit only, not the units below"), required=False
+    )
     sort = forms.ChoiceField(
         label=_("Sort"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -338,6 +359,33 @@ class InitiativeFilterForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        # A callable: the list of fields is read only when the form is shown or
+        # a field is chosen, not by the Excel export.
+        self._field_choices = None
+        self.fields["field"].choices = self.field_choices
+
+    def field_choices(self):
+        if self._field_choices is None:
+            self._field_choices = field_filter_choices()
+        return self._field_choices
+
+
+class RegistrationFilterForm(SubtreeFilterForm):
+    ACTIVE, WITHDRAWN = "active", "withdrawn"
+
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=1990, max_value=2100, required=False
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[
+            ("", _("all")),
+            (ACTIVE, _("not withdrawn")),
+            (WITHDRAWN, _("withdrawn")),
+        ],
+        required=False,
+    )
 
 
 class RegistrationForm(NormalizedForm):

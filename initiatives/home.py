@@ -1,21 +1,42 @@
 """The initiatives part of the home page: the person's requests with their
-results, what they have to score or vote on, and what waits for their intake."""
+results and what is asked of them, what they have to score, the sessions they
+sit in, what waits for their intake, the items running late, and the ideas
+waiting for the support team."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from initiatives.council_selectors import OPEN
 from initiatives.models import (
+    DECISION_MONTHS,
     Author,
     CouncilItem,
     CouncilMember,
     CouncilRole,
+    Idea,
     Initiative,
+    Registration,
     ReviewAssignment,
     ScoreSheet,
     Session,
     Status,
+    add_months,
 )
+from units import access
+from units.models import Role
 
 LIMIT = 10
+
+# What a request's state asks of its authors.
+NEXT_STEP = {
+    Status.DRAFT: _("Complete the form and submit it."),
+    Status.RETURNED: _("Returned for revision: open it to see what to change."),
+    Status.SUBMITTED: _("Waiting for the recognising body to take it in."),
+    Status.ACCEPTED: _("Accepted: the council will score it."),
+    Status.UNDER_REVIEW: _("The council is reviewing it."),
+    Status.DEFERRED: _("Deferred: the council will take it up again."),
+}
 
 
 def for_user(user) -> dict:
@@ -48,13 +69,53 @@ def for_user(user) -> dict:
         .select_related("council")
         .order_by("held_on")[:LIMIT]
     )
-    secretary_of = seats.filter(role=CouncilRole.SECRETARY).values("council__unit")
+    today = timezone.localdate()
+    planned_sessions = (
+        Session.objects.filter(
+            status=Session.Status.PLANNED,
+            held_on__gte=today,
+            council__members__user=user,
+        )
+        .select_related("council")
+        .order_by("held_on")[:LIMIT]
+    )
+    secretary_of = seats.filter(role=CouncilRole.SECRETARY)
     waiting = Initiative.objects.filter(
-        status=Status.SUBMITTED, recognizing_unit__in=secretary_of
+        status=Status.SUBMITTED,
+        recognizing_unit__in=secretary_of.values("council__unit"),
     ).count()
+    # Past the three months the law gives the recognising body to decide.
+    overdue = (
+        CouncilItem.objects.filter(
+            council__in=secretary_of.values("council"),
+            status__in=OPEN,
+            accepted_on__lt=add_months(today, -DECISION_MONTHS),
+        )
+        .select_related("initiative", "council")
+        .order_by("accepted_on", "id")[:LIMIT]
+    )
+    unfiled = Registration.objects.filter(
+        registrant=user, initiative__isnull=True, withdrawn_at__isnull=True
+    ).order_by("expected_completion", "id")[:LIMIT]
+    ideas_waiting = Idea.objects.filter(
+        access.unit_q(user, {Role.SUPPORT_TEAM}, prefix="unit__"),
+        status=Idea.Status.OPEN,
+    ).exclude(author=user)
+    requests = list(my_requests)
+    for initiative in requests:
+        initiative.next_step = NEXT_STEP.get(initiative.status, "")
+    from initiatives.selectors import member_units_for
+
     return {
-        "my_requests": my_requests,
+        "can_file": member_units_for(user).exists(),
+        "my_requests": requests,
         "to_score": to_score,
         "open_sessions": open_sessions,
+        "planned_sessions": planned_sessions,
         "intake_waiting": waiting,
+        "overdue_items": overdue,
+        "unfiled_registrations": unfiled,
+        "ideas_waiting": ideas_waiting.count()
+        if access.grants_for(user).roles & {Role.SUPPORT_TEAM}
+        else 0,
     }

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from documents.models import IssuedDocument
 from initiatives.models import Author, Idea, IdeaComment, Initiative, Registration
+from initiatives.stages import OTHER_FIELD, stage_q
 from units import access
 from units.models import Role, Unit
 from units.text import search_terms
@@ -15,6 +16,21 @@ def filter_units_for_user(user) -> QuerySet[Unit]:
     return access.visible(user, Unit).order_by("path")
 
 
+def unit_q(unit: Unit, direct: bool = False, prefix: str = "unit__") -> Q:
+    """Filter on a unit and the units below it, or on the unit alone."""
+    if direct:
+        return Q(**{prefix.rstrip("_"): unit})
+    return Q(**{f"{prefix}path__startswith": unit.path})
+
+
+def field_q(value) -> Q:
+    """Filter on a field of application: a Field, its id, or OTHER_FIELD for
+    the requests whose field was typed in."""
+    if value == OTHER_FIELD:
+        return Q(field__isnull=True)
+    return Q(field=value)
+
+
 def initiative_list_for_user(user, filters: dict) -> QuerySet[Initiative]:
     """Return the requests the user may see, filtered; confidential text is never
     searched."""
@@ -22,10 +38,14 @@ def initiative_list_for_user(user, filters: dict) -> QuerySet[Initiative]:
     if filters.get("year"):
         requests = requests.filter(year=filters["year"])
     if filters.get("unit"):
-        requests = requests.filter(unit__path__startswith=filters["unit"].path)
-    for name in ("field", "status", "kind", "level"):
+        requests = requests.filter(unit_q(filters["unit"], filters.get("direct")))
+    for name in ("status", "kind", "level"):
         if filters.get(name):
             requests = requests.filter(**{name: filters[name]})
+    if filters.get("field"):
+        requests = requests.filter(field_q(filters["field"]))
+    if filters.get("stage"):
+        requests = requests.filter(stage_q(filters["stage"]))
     if filters.get("mine"):
         mine = Exists(Author.objects.filter(initiative=OuterRef("pk"), user=user))
         requests = requests.filter(Q(created_by=user) | mine)
@@ -53,11 +73,19 @@ def initiative_for_page(user, pk) -> Initiative:
     )
 
 
-def registration_list_for_user(user, *, year=None, query="") -> QuerySet[Registration]:
+def registration_list_for_user(user, filters: dict) -> QuerySet[Registration]:
     registrations = access.visible(user, Registration)
-    if year:
-        registrations = registrations.filter(year=year)
-    for term in search_terms(query):
+    if filters.get("year"):
+        registrations = registrations.filter(year=filters["year"])
+    if filters.get("unit"):
+        registrations = registrations.filter(
+            unit_q(filters["unit"], filters.get("direct"))
+        )
+    if filters.get("state") == "active":
+        registrations = registrations.filter(withdrawn_at__isnull=True)
+    elif filters.get("state") == "withdrawn":
+        registrations = registrations.filter(withdrawn_at__isnull=False)
+    for term in search_terms(filters.get("q", "")):
         registrations = registrations.filter(search_text__contains=term)
     return registrations.select_related("unit", "registrant", "field", "initiative")
 

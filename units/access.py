@@ -203,6 +203,8 @@ class UnitPolicy(Policy):
         return {
             "view": lambda user, unit: holds(user, unit, ALL_ROLES),
             "view_people": lambda user, unit: holds(user, unit, PEOPLE_ROLES),
+            # The movement report of the unit and the units below it.
+            "view_report": lambda user, unit: holds(user, unit, PEOPLE_ROLES),
             "change": lambda user, unit: (
                 holds(user, unit, ADMIN_ROLES) and unit.is_active
             ),

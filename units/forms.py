@@ -314,6 +314,33 @@ class ImportUploadForm(forms.Form):
     )
 
 
+class ListFilterForm(forms.Form):
+    """Filters of a list, read from the query string. A bad value drops only its
+    own filter: the others still apply."""
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
+class SubtreeFilterForm(ListFilterForm):
+    """A list filtered on a unit with the units below it, or on the unit alone;
+    `units` are the units offered."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit (with units below)"), queryset=Unit.objects.none(), required=False
+    )
+    direct = forms.BooleanField(
+        label=_("This unit only, not the units below"), required=False
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
 

@@ -25,19 +25,26 @@ def text_cell(sheet, value):
 
 def workbook_bytes(title: str, headers: list[str], rows, widths: list[int]) -> bytes:
     """Write one sheet with a bold header row and return the .xlsx file."""
+    return workbook_sheets_bytes([(title, headers, rows, widths)])
+
+
+def workbook_sheets_bytes(sheets) -> bytes:
+    """Write several sheets, each given as (title, headers, rows, widths), with a
+    bold header row, and return the .xlsx file."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = text_cell(sheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([text_cell(sheet, value) for value in row])
+    for title, headers, rows, widths in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        header_cells = []
+        for header in headers:
+            cell = text_cell(sheet, header)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -26,6 +26,7 @@ from initiatives.forms import (
     InitiativeFilterForm,
     InitiativeForm,
     ReasonForm,
+    RegistrationFilterForm,
     RegistrationForm,
     WithdrawForm,
     author_initial,
@@ -432,12 +433,10 @@ def attachment_delete(request, pk):
 @login_required
 @require_GET
 def registration_list(request):
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
-    query = request.GET.get("q", "")[:200]
-    registrations = selectors.registration_list_for_user(
-        request.user, year=year, query=query
+    form = RegistrationFilterForm(
+        request.GET or None, units=selectors.filter_units_for_user(request.user)
     )
+    registrations = selectors.registration_list_for_user(request.user, form.filters())
     page = Paginator(registrations, settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -445,9 +444,8 @@ def registration_list(request):
         request,
         "initiatives/registration_list.html",
         {
+            "form": form,
             "page": page,
-            "year": year,
-            "query": query,
             "can_register": selectors.member_units_for(request.user).exists(),
         },
     )

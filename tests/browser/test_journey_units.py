@@ -45,17 +45,17 @@ def sign_in(page: Page, live_server, user, password: str) -> None:
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(live_server.url + reverse("home"))
     # The user menu in the navigation bar carries the person's name.
-    expect(page.locator("nav a.dropdown-toggle")).to_have_text(user.full_name)
+    expect(page.locator("nav #user-menu")).to_have_text(user.full_name)
 
 
 def sign_out(page: Page, live_server) -> None:
     """Open the user dropdown in the navigation bar and post its sign-out form."""
-    page.locator("nav a.dropdown-toggle").click()
+    page.locator("nav #user-menu").click()
     button = page.locator(f'nav form[action="{reverse("logout")}"] button')
     expect(button).to_be_visible()
     button.click()
     expect(page).to_have_url(live_server.url + reverse("login"))
-    expect(page.locator("nav a.dropdown-toggle")).to_have_count(0)
+    expect(page.locator("nav #user-menu")).to_have_count(0)
 
 
 def choose_action(page: Page, href: str) -> None:

@@ -1,0 +1,57 @@
+"""The emulation part of the home page: for officers, emulation staff and unit
+administrators, the movement of their unit and everything below it this year
+against last year, and the award dossiers waiting for them."""
+
+from django.utils import timezone
+
+from awards.models import AwardRound, Dossier
+from awards.permissions import KEEPER_ROLES
+from awards.report import STEP_LABELS, STEPS, change, funnel, report_url
+from units import access
+from units.models import Unit
+
+LIMIT = 10
+
+
+def _kept_units(user) -> list[Unit]:
+    """The highest units the user keeps the movement of (several when their
+    roles sit in separate parts of the tree)."""
+    if access.is_superuser(user):
+        return list(Unit.objects.filter(depth=1).order_by("path")[:3])
+    paths = access.grants_for(user).paths(KEEPER_ROLES)
+    return list(Unit.objects.filter(path__in=paths).order_by("path"))
+
+
+def for_user(user) -> dict:
+    units = _kept_units(user)
+    if not units:
+        return {}
+    unit, others = units[0], units[1:]
+    this_year = timezone.localdate().year
+    rows = funnel(unit, [this_year - 1, this_year])
+    now, before = rows[this_year], rows[this_year - 1]
+    kept = Unit.objects.filter(access.unit_q(user, KEEPER_ROLES))
+    return {
+        "movement": {
+            "unit": unit,
+            "year": this_year,
+            "steps": [
+                {
+                    "label": STEP_LABELS[step],
+                    "now": now[step],
+                    "before": before[step],
+                    "change": change(now[step].count, before[step].count),
+                }
+                for step in STEPS
+            ],
+            "report_url": report_url(unit, this_year),
+            "others": [(other, report_url(other, this_year)) for other in others],
+        },
+        "dossiers_waiting": Dossier.objects.filter(
+            addressee__in=kept, status=Dossier.Status.SENT
+        ).count(),
+        "rounds_open": access.visible(user, AwardRound)
+        .filter(unit__in=kept, status=AwardRound.Status.OPEN)
+        .select_related("unit")
+        .order_by("deadline", "id")[:LIMIT],
+    }
