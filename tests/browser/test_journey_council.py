@@ -46,6 +46,7 @@ from initiatives.services.sessions import REASON_TEXT
 from tests.browser.test_journey_request import pdf_text, text_of
 from tests.browser.test_journey_units import (
     expect_language,
+    follow_nav,
     in_language,
     sign_in,
     sign_out,
@@ -237,7 +238,7 @@ def browser_of(browser, live_server, user, password: str, name: str):
 def open_council(page: Page, live_server, council) -> None:
     """Go to the council's page through "Councils" in the navigation bar."""
     list_url = reverse("initiatives:council_list")
-    page.locator(f'nav a.nav-link[href="{list_url}"]').click()
+    follow_nav(page, list_url)
     expect(page).to_have_url(live_server.url + list_url)
     expect_language(page, "vi")
     council_url = council.get_absolute_url()
@@ -426,7 +427,7 @@ def test_council_decides_a_request_and_the_author_downloads_the_certificate(
         ) as member_page:
             # My reviews lists the request, with the date to score by.
             open_list = reverse("initiatives:council_list")
-            member_page.locator(f'nav a.nav-link[href="{open_list}"]').click()
+            follow_nav(member_page, open_list)
             reviews_url = reverse("initiatives:my_reviews")
             member_page.locator(f'main a[href="{reviews_url}"]').click()
             expect(member_page).to_have_url(live_server.url + reviews_url)
@@ -619,7 +620,7 @@ def test_council_decides_a_request_and_the_author_downloads_the_certificate(
     # --- 5. The author sees the result and downloads the certificate -------------
     sign_in(page, live_server, author, cast.password)
     list_url = reverse("initiatives:list")
-    page.locator(f'nav a.nav-link[href="{list_url}"]').click()
+    follow_nav(page, list_url)
     expect(page).to_have_url(live_server.url + list_url)
     page.locator("main table").get_by_role("link", name=TITLE, exact=True).click()
     expect(page).to_have_url(live_server.url + request_url)

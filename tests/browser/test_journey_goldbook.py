@@ -68,11 +68,10 @@ def test_staff_write_a_recognition_in_the_gold_book_and_the_public_sees_it(
 
     # --- 1. The emulation staff is told a recognition waits ----------------------
     sign_in(page, live_server, cast.a_staff, cast.password)
-    alert = page.locator("main .alert").filter(
-        has=page.locator(f'a[href="{list_url}"]')
-    )
-    expect(alert).to_contain_text(waiting_alert(1))
-    alert.locator(f'a[href="{list_url}"]').click()
+    # The home page's list of what to do next links the waiting entries.
+    task = page.locator(f'main section[aria-labelledby=todo] a[href="{list_url}"]')
+    expect(task).to_contain_text(waiting_alert(1))
+    task.click()
     expect(page).to_have_url(live_server.url + list_url)
     expect_language(page, "vi")
 

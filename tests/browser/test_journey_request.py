@@ -37,6 +37,7 @@ from initiatives.models import (
 from tests.browser.test_journey_units import (
     expect_language,
     expect_not_found,
+    follow_nav,
     in_language,
     sign_in,
     sign_out,
@@ -168,7 +169,7 @@ def test_officer_files_fixes_the_shares_submits_and_downloads(
     # --- Signs in and opens a new request from the list --------------------------
     sign_in(page, live_server, officer, cast.password)
     list_url = reverse("initiatives:list")
-    page.locator(f'nav a.nav-link[href="{list_url}"]').click()
+    follow_nav(page, list_url)
     expect(page).to_have_url(live_server.url + list_url)
     expect_language(page, "vi")
     create_url = reverse("initiatives:create")
@@ -517,7 +518,7 @@ def test_co_author_reads_the_submitted_request_and_a_sibling_admin_cannot(
     # --- The co-author finds it in the list and opens it --------------------------
     sign_in(page, live_server, cast.a1_member, cast.password)
     list_url = reverse("initiatives:list")
-    page.locator(f'nav a.nav-link[href="{list_url}"]').click()
+    follow_nav(page, list_url)
     expect(page).to_have_url(live_server.url + list_url)
     page.locator("main table").get_by_role("link", name=TITLE, exact=True).click()
     expect(page).to_have_url(live_server.url + detail_url)
