@@ -2,10 +2,12 @@
 through `documents/`) and as an Excel workbook. Both are in Vietnamese."""
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from awards import charts
 from awards.report import (
     GAP_LABELS_VI,
+    STEP_LABELS,
     STEP_LABELS_VI,
     STEPS,
     MovementReport,
@@ -62,10 +64,6 @@ def _chart_set(report: MovementReport, labels: dict, names: dict) -> dict:
 
 
 def page_charts(report: MovementReport) -> dict:
-    from django.utils.translation import gettext
-
-    from awards.report import STEP_LABELS
-
     return _chart_set(
         report,
         {step: str(label) for step, label in STEP_LABELS.items()},

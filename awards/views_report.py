@@ -144,7 +144,7 @@ def report_gaps(request):
     gap = request.GET.get("gap", "")
     if gap not in movement.GAPS:
         raise Http404
-    units = movement.gap_units(unit, year, gap).select_related(None)
+    units = movement.gap_units(unit, year, gap)
     page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
