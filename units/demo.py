@@ -1,14 +1,14 @@
 """Demo data: a union tree shaped like Cao Bằng's, with people in every role.
 
 `build_demo()` is idempotent: it creates what is missing and leaves the rest.
-`build_scale()` adds a province-sized tree with bulk inserts for benchmarks.
+`units.scale` adds data at scale with bulk inserts for benchmarks.
 """
 
 import datetime
 import random
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from units import services
@@ -18,6 +18,8 @@ from units.models import (
     Membership,
     Role,
     Unit,
+    UnitEvent,
+    UnitName,
     User,
 )
 
@@ -727,6 +729,31 @@ def bulk_add_children(parent: Unit, children: list[Unit]) -> list[Unit]:
         child.numchild = 0
         child.fill_derived()
     Unit.objects.bulk_create(children, batch_size=1000)
+    # Their history starts as the services' would: the name and the creation.
+    UnitName.objects.bulk_create(
+        [
+            UnitName(
+                unit=child,
+                name=child.name,
+                short_name=child.short_name,
+                abbreviation=child.abbreviation,
+                valid_from=child.established_on,
+            )
+            for child in children
+        ],
+        batch_size=1000,
+    )
+    UnitEvent.objects.bulk_create(
+        [
+            UnitEvent(
+                unit=child,
+                kind=UnitEvent.Kind.CREATED,
+                effective_on=child.established_on or REFORM_DAY,
+            )
+            for child in children
+        ],
+        batch_size=1000,
+    )
     Unit.objects.filter(pk=parent.pk).update(
         numchild=Unit.objects.filter(
             path__startswith=parent.path, depth=parent.depth + 1
@@ -734,79 +761,3 @@ def bulk_add_children(parent: Unit, children: list[Unit]) -> list[Unit]:
     )
     parent.refresh_from_db()
     return children
-
-
-@transaction.atomic
-def build_scale(
-    *, communes: int, grassroots_per_commune: int, members_per_grassroots: int, out=None
-) -> dict[str, int]:
-    """Add a province-sized tree under CB: communes, grassroots unions and members.
-
-    Runs after build_demo; codes start with CB-S- so a second run adds nothing.
-    """
-    province = Unit.objects.get(code="CB")
-    if Unit.objects.filter(code="CB-S-0001").exists():
-        return {"units": 0, "people": 0}
-    rng = random.Random(35000)
-    upper = bulk_add_children(
-        province,
-        [
-            Unit(
-                code=f"CB-S-{i:04d}",
-                kind=Unit.Kind.UPPER,
-                name=f"Công đoàn xã số {i}",
-                short_name=f"CĐ xã số {i}",
-                abbreviation="CĐ",
-                place_name="Cao Bằng",
-                established_on=REFORM_DAY,
-            )
-            for i in range(1, communes + 1)
-        ],
-    )
-    upper = list(
-        Unit.objects.filter(code__startswith="CB-S-", depth=province.depth + 1)
-    )
-    grassroots = []
-    for commune in upper:
-        grassroots += bulk_add_children(
-            commune,
-            [
-                Unit(
-                    code=f"{commune.code}-{j:03d}",
-                    kind=Unit.Kind.GRASSROOTS,
-                    name=f"Công đoàn cơ sở {j} {commune.name[10:]}",
-                    abbreviation="CĐCS",
-                    place_name="Cao Bằng",
-                )
-                for j in range(1, grassroots_per_commune + 1)
-            ],
-        )
-    grassroots = list(
-        Unit.objects.filter(code__startswith="CB-S-", kind=Unit.Kind.GRASSROOTS)
-    )
-    people = []
-    homes = []
-    for unit in grassroots:
-        for k in range(1, members_per_grassroots + 1):
-            person = User(
-                username=f"s.{unit.code.lower()}.{k:03d}", full_name=random_name(rng)
-            )
-            person.set_unusable_password()
-            person.fill_derived()
-            people.append(person)
-            homes.append(unit)
-    User.objects.bulk_create(people, batch_size=2000)
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                user=p, unit=u, role=Role.MEMBER, started_on=datetime.date(2019, 1, 1)
-            )
-            for p, u in zip(people, homes, strict=True)
-        ],
-        batch_size=2000,
-    )
-    if connection.vendor == "postgresql":
-        # Fresh statistics, or the planner treats the new rows as absent.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE units_unit, units_membership, units_user")
-    return {"units": len(upper) + len(grassroots), "people": len(people)}

@@ -71,24 +71,3 @@ def test_demo_accounts_cover_every_role_and_sign_in():
         assert user.check_password(demo.DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     assert EmulationBlock.objects.filter(year=2026).count() == 2
-
-
-def test_scale_builder_makes_a_valid_bulk_tree():
-    demo.build_demo()
-    added = demo.build_scale(
-        communes=3, grassroots_per_commune=4, members_per_grassroots=5
-    )
-    assert added == {"units": 3 + 12, "people": 60}
-    assert Unit.objects.find_problems() == ([], [], [], [], [])
-    commune = Unit.objects.get(code="CB-S-0002")
-    assert commune.numchild == 4
-    assert Unit.objects.filter(path__startswith=commune.path).count() == 5
-    assert Membership.objects.filter(unit__path__startswith=commune.path).count() == 20
-    assert User.objects.get(username="s.cb-s-0002-003.005").search_text
-    # Running it again adds nothing.
-    assert demo.build_scale(
-        communes=3, grassroots_per_commune=4, members_per_grassroots=5
-    ) == {
-        "units": 0,
-        "people": 0,
-    }

@@ -1,27 +1,27 @@
+import time
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
 
-from units import demo, mail
-
-SCALES = {
-    # communes, grassroots unions per commune, members per grassroots union
-    "province": (50, 24, 29),
-}
+from units import demo, mail, scale
+from units.scale import SCALES
 
 
-def app_demos():
-    """Yield (app label, build function) for every app with a `demo.build_demo`,
-    in INSTALLED_APPS order, so each app adds its part after the apps it uses."""
+def app_builders(module_name: str, function: str):
+    """Yield (app label, function) for every app whose `module_name` module has
+    `function`, in INSTALLED_APPS order, so each app adds its part after the apps
+    it uses."""
     for config in apps.get_app_configs():
-        name = f"{config.name}.demo"
+        name = f"{config.name}.{module_name}"
         if find_spec(name) is None:
             continue
         module = import_module(name)
-        if hasattr(module, "build_demo"):
-            yield config.label, module.build_demo
+        if hasattr(module, function):
+            yield config.label, getattr(module, function)
 
 
 class Command(BaseCommand):
@@ -30,8 +30,10 @@ class Command(BaseCommand):
         "district federations kept in history), people in every role, emulation "
         "blocks, and each app's own demo records (registrations, ideas and requests "
         "in every state…). Only what is missing is created, so running it again "
-        "changes nothing. --scale province adds about 1,200 grassroots unions and "
-        "35,000 members with bulk inserts, for benchmarks."
+        "changes nothing. --scale adds data for benchmarks with bulk inserts: "
+        "province (about 1,200 grassroots unions, 35,000 members, 40,000 requests "
+        "over five years), national (eight provinces: about 10,000 units, 300,000 "
+        "members, 200,000 requests) or tiny (a few of each, for tests)."
     )
 
     def add_arguments(self, parser):
@@ -43,24 +45,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
-        for label, build in app_demos():
+        for label, build in app_builders("demo", "build_demo"):
             # Demo records notify nobody: the people in them are made up.
             with mail.suppressed():
                 created = build()
             summary = ", ".join(f"{count} {what}" for what, count in created.items())
             self.stdout.write(f"Demo data, {label}: {summary or 'nothing'} created.")
         if scale in SCALES:
-            communes, per_commune, per_unit = SCALES[scale]
-            added = demo.build_scale(
-                communes=communes,
-                grassroots_per_commune=per_commune,
-                members_per_grassroots=per_unit,
-            )
-            self.stdout.write(
-                "Scale {scale}: {units} units and {people} people added.".format(
-                    scale=scale, **added
-                )
-            )
+            self.build_scale(SCALES[scale])
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for account in demo.ACCOUNTS:
@@ -71,4 +63,31 @@ class Command(BaseCommand):
                 roles = "superuser"
             self.stdout.write(
                 f"  {account.username:<22} {account.full_name:<20} {roles or 'member'}"
+            )
+
+    def build_scale(self, spec):
+        """Add the provinces of the scale one at a time, each in one transaction."""
+        builders = [
+            build
+            for label, build in app_builders("scale", "build_scale")
+            if label != "units"
+        ]
+        plan = scale.ScalePlan(spec=spec, today=timezone.localdate())
+        for number in range(1, spec.provinces + 1):
+            started = time.monotonic()
+            plan.start(number)
+            with transaction.atomic(), mail.suppressed():
+                scale.fast_inserts()
+                built, added = scale.build_province(plan, number)
+                if built is None:
+                    self.stdout.write(
+                        f"Scale {spec.name}, province {number}: already built."
+                    )
+                    continue
+                for build in builders:
+                    added.update(build(plan, built))
+            summary = ", ".join(f"{count:,} {what}" for what, count in added.items())
+            self.stdout.write(
+                f"Scale {spec.name}, province {number} "
+                f"({time.monotonic() - started:.0f} s): {summary}."
             )
