@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from goldbook.models import Annotation, GoldBookEntry
 from initiatives.models import Attachment, Scope
-from units.forms import DateField, ListFilterForm, NormalizedForm, past_or_today
+from units.forms import (
+    DateField,
+    ListFilterForm,
+    NormalizedForm,
+    offer_units,
+    past_or_today,
+)
 from units.models import Unit
 
 
@@ -85,7 +91,7 @@ class EntryFilterForm(ListFilterForm):
 
     def __init__(self, *args, units, fields, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        offer_units(self, "unit", units)
         self.fields["field"].choices = [("", _("all")), *[(f, f) for f in fields]]
 
 

@@ -17,6 +17,7 @@ from units.forms import (
     DecimalTextField,
     NormalizedForm,
     SubtreeFilterForm,
+    offer_units,
     past_or_today,
 )
 from units.models import Unit, User
@@ -358,7 +359,7 @@ class InitiativeFilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        offer_units(self, "unit", units)
         # A callable: the list of fields is read only when the form is shown or
         # a field is chosen, not by the Excel export.
         self._field_choices = None

@@ -1,10 +1,12 @@
 """Forms: they parse and check input; the services do the writing."""
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -314,6 +316,35 @@ class ImportUploadForm(forms.Form):
     )
 
 
+# A filter's unit select lists every unit the reader sees while they are few; past
+# that, the units above the grassroots unions (and the unit chosen). A province has
+# over a thousand grassroots unions: their lists open from their own pages.
+OFFERED_UNITS = 300
+
+
+def offer_units(form: forms.Form, name: str, units) -> None:
+    """Accept any unit of `units` in the filter `name`, and offer a readable list
+    (read when the form is shown, not when it only filters an export)."""
+    field = form.fields[name]
+    field.queryset = units
+    chosen = form.data.get(form.add_prefix(name)) if form.is_bound else None
+
+    @functools.cache
+    def offered():
+        rows = list(units[: OFFERED_UNITS + 1])
+        if len(rows) > OFFERED_UNITS:
+            keep = ~Q(kind=Unit.Kind.GRASSROOTS)
+            if isinstance(chosen, str) and chosen.isdigit():
+                keep |= Q(pk=int(chosen))
+            rows = list(units.filter(keep)[:OFFERED_UNITS])
+        return [
+            ("", field.empty_label),
+            *((unit.pk, field.label_from_instance(unit)) for unit in rows),
+        ]
+
+    field.choices = offered
+
+
 class ListFilterForm(forms.Form):
     """Filters of a list, read from the query string. A bad value drops only its
     own filter: the others still apply."""
@@ -338,7 +369,7 @@ class SubtreeFilterForm(ListFilterForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        offer_units(self, "unit", units)
 
 
 class SearchForm(forms.Form):
