@@ -22,7 +22,7 @@ from awards.models import (
     SelectingBody,
 )
 from units.models import User
-from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze
+from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze, bulk_insert
 
 TITLE = "Khen thưởng phong trào đổi mới, sáng tạo năm {year}"
 BIG_TITLE = "Khen thưởng cá nhân có sáng kiến tiêu biểu năm {year}"
@@ -47,7 +47,7 @@ def _rounds(plan: ScalePlan, built: ProvinceSlice, staff: User, form: AwardForm)
         )
         for year in plan.years
     ]
-    AwardRound.objects.bulk_create(rounds, batch_size=BATCH)
+    bulk_insert(rounds)
     RoundForm.objects.bulk_create(
         [RoundForm(round=r, award_form=form) for r in rounds], batch_size=BATCH
     )
@@ -62,7 +62,7 @@ def _rounds(plan: ScalePlan, built: ProvinceSlice, staff: User, form: AwardForm)
         for award_round in rounds
         for commune in built.communes
     ]
-    Candidate.objects.bulk_create(candidates, batch_size=BATCH)
+    bulk_insert(candidates)
     return len(rounds), len(candidates)
 
 

@@ -5,7 +5,7 @@ import datetime
 
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem, Field
-from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze
+from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze, bulk_insert
 
 SUMMARY = (
     "Sáng kiến giúp công đoàn cơ sở làm việc nhanh hơn và gần đoàn viên hơn; đã "
@@ -83,7 +83,7 @@ def build_scale(plan: ScalePlan, built: ProvinceSlice) -> dict[str, int]:
                 plan.today,
             )
         )
-    GoldBookEntry.objects.bulk_create(entries, batch_size=BATCH)
+    bulk_insert(entries)
     GoldBook.objects.bulk_update(
         list(books.values()), ["last_number"], batch_size=BATCH
     )

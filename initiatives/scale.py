@@ -37,7 +37,7 @@ from initiatives.models import (
 )
 from initiatives.services.councils import DEFAULT_CRITERIA
 from units.models import User
-from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze, keep_dates
+from units.scale import ProvinceSlice, ScalePlan, analyze, bulk_insert, keep_dates
 
 S = Initiative.Status
 A = InitiativeEvent.Action
@@ -193,7 +193,7 @@ class Documents:
         return document
 
     def save(self) -> int:
-        IssuedDocument.objects.bulk_create(self.rows, batch_size=BATCH)
+        bulk_insert(self.rows)
         for series in self.series.values():
             NumberSeries.objects.filter(pk=series.pk).update(
                 last_number=series.last_number
@@ -223,14 +223,13 @@ def _councils(plan, built: ProvinceSlice) -> dict[tuple[int, int], Council]:
                         created_at=_at(datetime.date(year, 1, 3)),
                     )
                 )
-    Council.objects.bulk_create(new, batch_size=BATCH)
-    Criterion.objects.bulk_create(
+    bulk_insert(new)
+    bulk_insert(
         [
             Criterion(council=c, name=name, max_points=points, order=index)
             for c in new
             for index, (name, points) in enumerate(DEFAULT_CRITERIA)
-        ],
-        batch_size=BATCH,
+        ]
     )
     seats = []
     for council in new:
@@ -257,7 +256,7 @@ def _councils(plan, built: ProvinceSlice) -> dict[tuple[int, int], Council]:
                     position="Ủy viên" if role == "member" else "",
                 )
             )
-    CouncilMember.objects.bulk_create(seats, batch_size=BATCH)
+    bulk_insert(seats)
     for council in new:
         existing[(council.unit_id, council.year)] = council
     return existing
@@ -346,10 +345,8 @@ def _requests(plan, built: ProvinceSlice, councils) -> dict:
         authors.append(people)
         plans.append((created, submitted, accepted))
     with keep_dates(Initiative, "created_at"):
-        Initiative.objects.bulk_create(rows, batch_size=BATCH)
-    Author.objects.bulk_create(
-        [a for people in authors for a in people], batch_size=BATCH
-    )
+        bulk_insert(rows)
+    bulk_insert([a for people in authors for a in people])
 
     events, items = [], []
     for initiative, people, (created, submitted, accepted) in zip(
@@ -379,7 +376,7 @@ def _requests(plan, built: ProvinceSlice, councils) -> dict:
                 )
             )
     with keep_dates(InitiativeEvent, "created_at"):
-        InitiativeEvent.objects.bulk_create(events, batch_size=BATCH)
+        bulk_insert(events)
     return {"initiatives": rows, "authors": authors, "items": items}
 
 
@@ -455,7 +452,7 @@ def _plan_sessions(plan, by_council, councils_by_id, seated):
                 status=Session.Status.PLANNED,
             )
             planned.append((session, waiting, members))
-    Session.objects.bulk_create([s for s, _c, _m in planned], batch_size=BATCH)
+    bulk_insert([s for s, _c, _m in planned])
     return planned
 
 
@@ -589,23 +586,22 @@ def _council_work(plan, built: ProvinceSlice, councils, made) -> dict:
         session.minutes_id = session.minutes.pk
     Session.objects.bulk_update(closed, ["minutes"], batch_size=1000)
 
-    # bulk_create takes the keys of related rows saved since they were assigned.
-    CouncilItem.objects.bulk_create(items, batch_size=BATCH)
-    ReviewAssignment.objects.bulk_create(assignments, batch_size=BATCH)
-    ScoreSheet.objects.bulk_create(sheets, batch_size=BATCH)
-    Score.objects.bulk_create(
+    # bulk_insert takes the keys of related rows saved since they were assigned.
+    bulk_insert(items)
+    bulk_insert(assignments)
+    bulk_insert(sheets)
+    bulk_insert(
         [
             Score(sheet=sheet, criterion=criterion, points=value)
             for sheet, points in scores
             for criterion, value in zip(
                 rubric[sheet.item.council_id], points, strict=True
             )
-        ],
-        batch_size=BATCH,
+        ]
     )
-    Attendance.objects.bulk_create(attendance, batch_size=BATCH)
-    AgendaItem.objects.bulk_create(agenda, batch_size=BATCH)
-    Vote.objects.bulk_create(votes, batch_size=BATCH)
+    bulk_insert(attendance)
+    bulk_insert(agenda)
+    bulk_insert(votes)
 
     # The outcomes in the requests' history, dated the day of their session.
     events = [
@@ -621,7 +617,7 @@ def _council_work(plan, built: ProvinceSlice, councils, made) -> dict:
         if item.decided_on
     ]
     with keep_dates(InitiativeEvent, "created_at"):
-        InitiativeEvent.objects.bulk_create(events, batch_size=BATCH)
+        bulk_insert(events)
     return {
         "council items": len(items),
         "score sheets": len(sheets),

@@ -9,10 +9,13 @@ and a larger scale adds only the provinces the smaller one lacks.
 
 import contextlib
 import datetime
+import io
+import json
 import random
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils import timezone
 
 from units.demo import REFORM_DAY, bulk_add_children, random_name
 from units.models import Membership, Role, Unit, User
@@ -144,6 +147,85 @@ def keep_dates(model, *names: str):
             f.auto_now, f.auto_now_add = now, now_add
 
 
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+def bulk_insert(objects: list) -> None:
+    """Insert model instances of one model, giving them their primary keys.
+
+    On PostgreSQL the keys come from the table's sequence and the rows go in by
+    COPY, without Django's per-row work (tens of times faster at a million rows);
+    elsewhere this is bulk_create. Foreign keys may point at rows saved since
+    they were assigned; auto_now dates not given are set to now.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    relations = [f for f in fields if f.is_relation]
+    dated = [
+        f
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    now = timezone.now()
+    table = meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+            "FROM generate_series(1, %s)",
+            [table, meta.pk.column, len(objects)],
+        )
+        keys = sorted(row[0] for row in cursor.fetchall())
+        lines = []
+        for obj, key in zip(objects, keys, strict=True):
+            obj.pk = key
+            obj._state.adding = False
+            for f in relations:
+                if getattr(obj, f.attname) is None and f.is_cached(obj):
+                    related = f.get_cached_value(obj)
+                    if related is not None:
+                        # Through the relation, so the related row stays cached.
+                        setattr(obj, f.name, related)
+            for f in dated:
+                if getattr(obj, f.attname) is None:
+                    setattr(obj, f.attname, now)
+            lines.append(
+                "\t".join(
+                    [str(key), *(_copy_value(getattr(obj, f.attname)) for f in fields)]
+                )
+            )
+        data = io.StringIO("\n".join(lines) + "\n")
+        columns = ", ".join(
+            connection.ops.quote_name(c)
+            for c in [meta.pk.column, *(f.column for f in fields)]
+        )
+        cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN", data
+        )
+
+
 def fast_inserts() -> None:
     """Within the current transaction, do not wait for the WAL flush on commit:
     a crash loses the scale data being built, nothing else."""
@@ -189,15 +271,14 @@ def _people(plan: ScalePlan, units: list[Unit]) -> tuple[dict[int, list[int]], i
             person.fill_derived()
             people.append(person)
             homes.append(unit)
-    User.objects.bulk_create(people, batch_size=BATCH)
-    Membership.objects.bulk_create(
+    bulk_insert(people)
+    bulk_insert(
         [
             Membership(
                 user=p, unit=u, role=Role.MEMBER, started_on=datetime.date(2019, 1, 1)
             )
             for p, u in zip(people, homes, strict=True)
-        ],
-        batch_size=BATCH,
+        ]
     )
     members: dict[int, list[int]] = {}
     for person, unit in zip(people, homes, strict=True):
@@ -271,7 +352,7 @@ def build_province(plan: ScalePlan, number: int) -> tuple[ProvinceSlice | None, 
                     started_on=datetime.date(2019, 1, 1),
                 )
             )
-    Membership.objects.bulk_create(roles, batch_size=BATCH)
+    bulk_insert(roles)
     analyze("units_unit", "units_membership", "units_user")
     built = ProvinceSlice(
         number=number,
