@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -213,6 +214,35 @@ def _branch_counts(unit: Unit, years: list[int]) -> dict:
     return counts
 
 
+# The grouped counts are what the report and the home funnel cost at scale. They
+# are kept in the cache until a registration, request, Gold Book entry or award is
+# written (the version below moves on) or for five minutes at most, which also
+# bounds how stale a cache shared by several servers can be.
+COUNTS_TTL = 300
+COUNTS_VERSION = "awards:report:counts-version"
+
+
+def counts_changed(**kwargs) -> None:
+    """Signal receiver: what the counts cover was written."""
+    try:
+        cache.incr(COUNTS_VERSION)
+    except ValueError:
+        cache.set(COUNTS_VERSION, 1, None)
+
+
+def branch_counts(unit: Unit, years: list[int]) -> dict:
+    """_branch_counts, from the cache when nothing was written since."""
+    version = cache.get(COUNTS_VERSION, 0)
+    key = f"awards:report:counts:{version}:{unit.pk}:{unit.path}:{years[0]}:{years[-1]}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = {
+            where: dict(steps) for where, steps in _branch_counts(unit, years).items()
+        }
+        cache.set(key, counts, COUNTS_TTL)
+    return counts
+
+
 def _year_rows(unit: Unit, years: list[int], counts) -> dict[int, Row]:
     rows = {}
     for year in years:
@@ -236,7 +266,7 @@ def _year_rows(unit: Unit, years: list[int], counts) -> dict[int, Row]:
 
 def funnel(unit: Unit, years: list[int]) -> dict[int, Row]:
     """The steps of the whole subtree, one row per year (for the home page)."""
-    return _year_rows(unit, years, _branch_counts(unit, years))
+    return _year_rows(unit, years, branch_counts(unit, years))
 
 
 def change(now: int, before: int) -> int | None:
@@ -513,7 +543,7 @@ def _strongest(unit: Unit, year: int) -> list[dict]:
 
 def movement_report(unit: Unit, year: int) -> MovementReport:
     years = list(range(year - YEARS_COMPARED + 1, year + 1))
-    counts = _branch_counts(unit, years)
+    counts = branch_counts(unit, years)
     by_year = _year_rows(unit, years, counts)
     expected, gaps = _gaps(unit, year)
     return MovementReport(

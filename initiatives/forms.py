@@ -19,6 +19,7 @@ from units.forms import (
     SubtreeFilterForm,
     offer_units,
     past_or_today,
+    quick_selects,
 )
 from units.models import Unit, User
 from units.text import nfc
@@ -359,6 +360,7 @@ class InitiativeFilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
+        quick_selects(self)
         offer_units(self, "unit", units)
         # A callable: the list of fields is read only when the form is shown or
         # a field is chosen, not by the Excel export.

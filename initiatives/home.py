@@ -64,21 +64,21 @@ def for_user(user) -> dict:
         .order_by("due_on")[:LIMIT]
     )
     seats = CouncilMember.objects.filter(user=user)
-    open_sessions = (
-        Session.objects.filter(status=Session.Status.OPEN, council__members__user=user)
-        .select_related("council")
-        .order_by("held_on")[:LIMIT]
-    )
     today = timezone.localdate()
-    planned_sessions = (
+    # Sessions to vote in (open) and to attend (planned), in one query.
+    sessions = list(
         Session.objects.filter(
-            status=Session.Status.PLANNED,
-            held_on__gte=today,
+            Q(status=Session.Status.OPEN)
+            | Q(status=Session.Status.PLANNED, held_on__gte=today),
             council__members__user=user,
         )
         .select_related("council")
-        .order_by("held_on")[:LIMIT]
+        .order_by("held_on", "id")[: 2 * LIMIT]
     )
+    open_sessions = [s for s in sessions if s.status == Session.Status.OPEN][:LIMIT]
+    planned_sessions = [s for s in sessions if s.status == Session.Status.PLANNED][
+        :LIMIT
+    ]
     secretary_of = seats.filter(role=CouncilRole.SECRETARY)
     waiting = Initiative.objects.filter(
         status=Status.SUBMITTED,

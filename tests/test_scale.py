@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -80,8 +81,8 @@ LISTS = {
     "report gaps": "/awards/report/gaps/?gap=launch",
 }
 BAR = 12
-# Pages over the bar today, with their count; each is a known debt (see README).
-OVER_BAR = {"home", "report"}
+# Pages over the bar on a warm cache; each is a known debt (see README).
+OVER_BAR = {"home"}
 
 
 def measure() -> dict[str, int]:
@@ -96,10 +97,13 @@ def measure() -> dict[str, int]:
         url, username = url if isinstance(url, tuple) else (url, "thidua.tinh")
         client = Client()
         client.force_login(User.objects.get(username=username))
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url.format(CB=province))
-        assert response.status_code == 200, (name, response.status_code)
-        found[name] = len(queries)
+        # Once with nothing cached, once as the next reader finds it.
+        cache.clear()
+        for state in ("cold", "warm"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url.format(CB=province))
+            assert response.status_code == 200, (name, response.status_code)
+            found[name, state] = len(queries)
     return found
 
 
@@ -276,10 +280,14 @@ def test_list_pages_run_the_same_queries_at_both_sizes(scaled):
     before = scaled[3]
     after = measure()
     grown = {
-        name: (before[name], after[name])
-        for name in LISTS
-        if before[name] != after[name]
+        key: (before[key], after[key]) for key in after if before[key] != after[key]
     }
     assert not grown, f"queries grew with the data: {grown}"
-    over = {name: n for name, n in after.items() if n > BAR and name not in OVER_BAR}
+    over = {
+        name: n
+        for (name, state), n in after.items()
+        if state == "warm" and n > BAR and name not in OVER_BAR
+    }
     assert not over, f"over {BAR} queries: {over}"
+    # The report's counts come from the cache for the next reader.
+    assert after["report", "warm"] < after["report", "cold"]

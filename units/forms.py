@@ -7,7 +7,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from units.models import (
@@ -316,6 +319,49 @@ class ImportUploadForm(forms.Form):
     )
 
 
+class QuickSelect(forms.Select):
+    """A select written in Python rather than by a template per option: the
+    filters of the lists offer hundreds of options on every page view."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            rows = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (
+                        option["value"],
+                        mark_safe(" selected") if option["selected"] else "",
+                        option["label"],
+                    )
+                    for option in options
+                ),
+            )
+            if group_name:
+                rows = format_html(
+                    '<optgroup label="{}">{}</optgroup>', group_name, rows
+                )
+            parts.append(rows)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(parts)),  # noqa: S308 - built by format_html above
+        )
+
+
+def quick_selects(form: forms.Form) -> None:
+    """Write the form's plain selects with QuickSelect."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            quick = QuickSelect(attrs=field.widget.attrs)
+            quick.choices = field.widget.choices
+            quick.is_required = field.widget.is_required
+            field.widget = quick
+
+
 # A filter's unit select lists every unit the reader sees while they are few; past
 # that, the units above the grassroots unions (and the unit chosen). A province has
 # over a thousand grassroots unions: their lists open from their own pages.
@@ -349,6 +395,10 @@ class ListFilterForm(forms.Form):
     """Filters of a list, read from the query string. A bad value drops only its
     own filter: the others still apply."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        quick_selects(self)
+
     def filters(self) -> dict:
         if not self.is_bound:
             return {}
@@ -361,7 +411,9 @@ class SubtreeFilterForm(ListFilterForm):
     `units` are the units offered."""
 
     unit = forms.ModelChoiceField(
-        label=_("Unit (with units below)"), queryset=Unit.objects.none(), required=False
+        label=_("Unit (with units below)"),
+        queryset=Unit.objects.none(),
+        required=False,
     )
     direct = forms.BooleanField(
         label=_("This unit only, not the units below"), required=False

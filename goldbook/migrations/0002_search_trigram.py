@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from units.pgsql import on_postgresql
+
 # The honour roll searches the folded public text of entries; on PostgreSQL a
 # trigram index serves its `LIKE '%word%'` filters. SQLite scans instead.
 CREATE = [
@@ -10,17 +12,7 @@ CREATE = [
 DROP = ["DROP INDEX IF EXISTS goldbook_entry_search_trgm"]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("goldbook", "0001_initial")]
 
-    operations = [migrations.RunPython(run(CREATE), run(DROP))]
+    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from units.pgsql import on_postgresql
+
 # On PostgreSQL, accent-insensitive search ("sang kien" finds "Sáng kiến") looks
 # for words inside the folded search column; a trigram index serves such
 # `LIKE '%word%'` filters. SQLite scans instead.
@@ -16,17 +18,7 @@ DROP = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("initiatives", "0002_default_fields")]
 
-    operations = [migrations.RunPython(run(CREATE), run(DROP))]
+    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]
