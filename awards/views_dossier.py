@@ -20,6 +20,9 @@ from awards import word
 from awards.forms_dossier import DecisionForm, ReturnForm, SummaryForm
 from awards.models import Award, AwardRound, Candidate, CandidateSummary, Dossier
 from awards.permissions import KEEPER_ROLES
+from jobs import print_dossier, prints
+from jobs.models import Job
+from jobs.views import print_in_background
 from units import access
 from units.forms import run_service
 from units.models import Unit, User
@@ -184,8 +187,17 @@ def dossier_bundle(request, pk):
     dossier = _dossier(request, pk)
     if dossier.submission_id is None:
         raise PermissionDenied
-    pdf, _rows = dossiers.bundle(dossier)
-    return _download(pdf, f"ho-so-khen-thuong-{dossier.pk}.pdf", "application/pdf")
+    pages = print_dossier.estimated_pages(dossier)
+    if prints.in_background(pages):
+        return print_in_background(
+            request,
+            kind=Job.Kind.DOSSIER_BUNDLE,
+            arguments={"dossier": dossier.pk},
+            title=print_dossier.title(dossier),
+            pages=pages,
+        )
+    printed = print_dossier.render(dossier)
+    return _download(printed.data, printed.name, "application/pdf")
 
 
 @login_required

@@ -1,6 +1,10 @@
 """Project-wide middleware and request helpers."""
 
+from contextlib import ExitStack
+
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections
 from django.utils import translation
 
 
@@ -38,3 +42,33 @@ def client_ip(request) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+class QueryCountMiddleware:
+    """Add an X-Query-Count header: the database queries the request ran.
+
+    For the benchmark (`make bench`), on only with QUERY_COUNT_HEADER=1. When it
+    is off, Django drops the middleware at start-up, so it costs nothing.
+    """
+
+    header = "X-Query-Count"
+
+    def __init__(self, get_response):
+        if not settings.QUERY_COUNT_HEADER:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counted(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(counted))
+            response = self.get_response(request)
+        response[self.header] = str(count)
+        return response

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "treebeard",
     "axes",
+    "jobs",
     "units",
     "documents",
     "initiatives",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it counts the queries of every other middleware too.
+    "config.middleware.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,6 +256,29 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PAGE_SIZE = 50
 # Largest spreadsheet accepted for imports, in rows.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50000, minimum=1)
+# Add an X-Query-Count header to every response (for `make bench`); off, the
+# middleware removes itself at start-up and costs nothing.
+QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
+
+# Background jobs ----------------------------------------------------------------
+# Mail and prints of more than JOBS_PRINT_PAGE_LIMIT pages are run by
+# `python manage.py run_worker` (`make worker`) from a queue in this database. A
+# worker renews the lease of the job it runs; when a worker dies, the job is run
+# again by the next one once the lease has run out, up to JOBS_MAX_ATTEMPTS times.
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 120, minimum=10)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3, minimum=1)
+# Mail servers are often down for a while: mail is retried for longer (the wait
+# doubles from JOBS_RETRY_SECONDS, an hour at most).
+JOBS_MAIL_MAX_ATTEMPTS = env_int("JOBS_MAIL_MAX_ATTEMPTS", 10, minimum=1)
+JOBS_RETRY_SECONDS = env_int("JOBS_RETRY_SECONDS", 30, minimum=0)
+JOBS_PRINT_PAGE_LIMIT = env_int("JOBS_PRINT_PAGE_LIMIT", 200, minimum=1)
+# Finished jobs and their files are deleted after this many days.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7, minimum=1)
+# Run each job in the process that queued it, when its transaction commits (tests).
+JOBS_RUN_EAGERLY = env_bool("JOBS_RUN_EAGERLY", False)
+# All mail is queued; the worker sends it through the backend chosen above.
+JOBS_EMAIL_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "jobs.mail.QueuedEmailBackend"
 
 LOGGING = {
     "version": 1,

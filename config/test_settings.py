@@ -12,6 +12,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Queued mail and prints run as soon as their transaction commits; the tests of
+# the queue itself (tests/jobs) turn this off and run the worker explicitly.
+JOBS_EMAIL_BACKEND = EMAIL_BACKEND
+JOBS_RUN_EAGERLY = True
 SECURE_SSL_REDIRECT = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files from the app folders, as in development: no collectstatic.

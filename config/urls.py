@@ -53,6 +53,7 @@ account_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("about/", views.about, name="about"),
     path("accounts/", include(account_patterns)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -61,4 +62,5 @@ urlpatterns = [
     path("", include("initiatives.urls")),
     path("", include("goldbook.urls")),
     path("", include("awards.urls")),
+    path("", include("jobs.urls")),
 ]

@@ -24,6 +24,13 @@ def healthz(request):
 
 
 @require_GET
+def about(request):
+    """What the site is for: public, and no database query for a visitor (the
+    benchmark's yardstick page)."""
+    return render(request, "about.html")
+
+
+@require_GET
 def home(request):
     """What the person signed in has to do, and where their requests stand."""
     from goldbook import selectors as goldbook

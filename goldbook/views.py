@@ -24,6 +24,9 @@ from goldbook.forms import (
 )
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem
+from jobs import print_goldbook, prints
+from jobs.models import Job
+from jobs.views import print_in_background
 from units import access
 from units.access import STAFF_ROLES
 from units.forms import run_service
@@ -150,16 +153,21 @@ def rollup(request, unit_pk):
 @login_required
 @require_GET
 def book_print(request, unit_pk):
+    """The book as PDF; a long one is offered to the background worker."""
     book = _book(request, unit_pk)
     year = _year(request)
-    entries = list(
-        selectors.book_entries(book, year=year).prefetch_related("annotations")
-    )
-    response = HttpResponse(
-        printing.book_pdf(book, entries, year), content_type="application/pdf"
-    )
-    name = f"so-vang-sang-kien-{book.unit.code}-{year or 'tat-ca'}.pdf"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    pages = print_goldbook.estimated_pages(book, year)
+    if prints.in_background(pages):
+        return print_in_background(
+            request,
+            kind=Job.Kind.GOLDBOOK_PRINT,
+            arguments=print_goldbook.arguments(book, year),
+            title=print_goldbook.title(book, year),
+            pages=pages,
+        )
+    printed = print_goldbook.render(book, year)
+    response = HttpResponse(printed.data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, printed.name)
     return response
 
 

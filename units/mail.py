@@ -1,14 +1,16 @@
 """Mail sent by the application: every message has a subject, a text body and an
-HTML body, each rendered from its own template."""
+HTML body, each rendered from its own template, and is sent by the background
+worker (`jobs.mail`)."""
 
 import contextlib
 import threading
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from jobs.mail import mail_enqueue
 
 _state = threading.local()
 
@@ -25,24 +27,22 @@ def suppressed():
 
 
 def send_templated(prefix: str, context: dict, recipients: list[str]) -> None:
-    """Send `emails/<prefix>_subject.txt`, `_body.txt` and `_body.html` after commit.
+    """Queue `emails/<prefix>_subject.txt`, `_body.txt` and `_body.html` for the
+    worker, which sends them once the surrounding transaction commits.
 
-    Mail is written in Vietnamese, the language the union works in. Nothing is
-    sent if the surrounding transaction rolls back.
+    Mail is written in Vietnamese, the language the union works in. It is
+    rendered now, while the context is at hand; the queued job holds only text
+    and addresses. Nothing is sent if the transaction rolls back.
     """
     recipients = sorted({address for address in recipients if address})
     if not recipients or getattr(_state, "suppressed", False):
         return
-
-    def send():
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = " ".join(
-                render_to_string(f"emails/{prefix}_subject.txt", context).split()
-            )
-            text = render_to_string(f"emails/{prefix}_body.txt", context)
-            html = render_to_string(f"emails/{prefix}_body.html", context)
-        message = EmailMultiAlternatives(subject, text, to=recipients)
-        message.attach_alternative(html, "text/html")
-        message.send()
-
-    transaction.on_commit(send)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(
+            render_to_string(f"emails/{prefix}_subject.txt", context).split()
+        )
+        text = render_to_string(f"emails/{prefix}_body.txt", context)
+        html = render_to_string(f"emails/{prefix}_body.html", context)
+    message = EmailMultiAlternatives(subject, text, to=recipients)
+    message.attach_alternative(html, "text/html")
+    mail_enqueue(message)

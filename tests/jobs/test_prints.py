@@ -1,0 +1,40 @@
+"""Where a print is made: the page estimates and the limit above which the
+background worker makes it."""
+
+import pytest
+
+from jobs import prints
+
+
+def test_the_gold_book_estimate_counts_five_rows_a_page_after_the_header():
+    assert prints.goldbook_pages(0) == 1
+    assert prints.goldbook_pages(1) == 2
+    assert prints.goldbook_pages(5) == 2
+    assert prints.goldbook_pages(6) == 3
+    assert prints.goldbook_pages(995) == 200
+    assert prints.goldbook_pages(1000) == 201
+
+
+def test_the_dossier_estimate_counts_nominees_decisions_and_records():
+    # Contents, Tờ trình, excerpt; a table page per 15 nominees; two pages for
+    # each summary, decision and record.
+    assert prints.dossier_pages(0) == 3
+    assert prints.dossier_pages(1) == 3 + 1 + 2
+    assert prints.dossier_pages(2, 2, 0) == 3 + 1 + 4 + 4
+    assert prints.dossier_pages(16, 10, 3) == 3 + 2 + 32 + 20 + 6
+    assert prints.dossier_pages(50, 50) == 3 + 4 + 100 + 100
+
+
+@pytest.mark.parametrize(
+    ("pages", "limit", "background"),
+    [(200, 200, False), (201, 200, True), (2, 1, True), (1, 1, False)],
+)
+def test_more_pages_than_the_limit_go_to_the_worker(settings, pages, limit, background):
+    settings.JOBS_PRINT_PAGE_LIMIT = limit
+    assert prints.in_background(pages) is background
+
+
+def test_the_limit_is_two_hundred_pages_by_default():
+    from django.conf import settings
+
+    assert settings.JOBS_PRINT_PAGE_LIMIT == 200
