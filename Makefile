@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?= -n auto
 
-.PHONY: venv run serve test lint format check messages clean
+.PHONY: venv run serve test lint format check messages clean bench load
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The background worker: sends queued mail and makes prints over 200 pages. Run it
+# beside `make run` (another terminal) and in production; Ctrl+C stops it after
+# the current job.
+.PHONY: worker
+worker: venv
+	$(PY) manage.py run_worker
 
 test: venv
 	@if [ -x "$(CHROMIUM)" ]; then \
@@ -56,6 +63,32 @@ messages: venv
 	DEBUG=1 $(PY) manage.py makemessages --locale vi --no-obsolete \
 		--ignore ".venv/*" --ignore "tests/*"
 	DEBUG=1 $(PY) manage.py compilemessages --ignore ".venv/*"
+
+# Benchmark and load test against gunicorn on PostgreSQL (perf/); they need a
+# PostgreSQL server. The database is BENCH_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/sangkien_bench, sangkien_bench_<scale> for a
+# SCALE other than national), created, migrated and seeded with SCALE (demo, tiny,
+# province, national) when the data is missing. Results go to OUT.
+#   make bench [SCALE=national] [OUT=perf-results/bench.json] [SAMPLES=30]
+#   make load [SCALE=national] [LOAD_TIME=60s] [USERS=50] [SPAWN_RATE=10]
+SCALE ?= national
+LOAD_TIME ?= 60s
+USERS ?= 50
+SPAWN_RATE ?= 10
+SAMPLES ?= 30
+PERF_STAMP := $(VENV)/.perf-installed-stamp
+
+$(PERF_STAMP): $(STAMP) requirements-perf.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-perf.txt
+	touch $(PERF_STAMP)
+
+bench: venv $(PERF_STAMP)
+	$(PY) -m perf.bench --scale $(SCALE) --samples $(SAMPLES) \
+		--out $(or $(OUT),perf-results/bench.json)
+
+load: venv $(PERF_STAMP)
+	$(PY) -m perf.load --scale $(SCALE) --time $(LOAD_TIME) --users $(USERS) \
+		--spawn-rate $(SPAWN_RATE) --out $(or $(OUT),perf-results/load.json)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache
