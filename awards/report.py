@@ -23,7 +23,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -34,6 +33,7 @@ from awards.models import Award, MovementRecord, PactSignatory
 from goldbook.models import GoldBookEntry
 from initiatives.models import Initiative, Kind, Registration, Scope, Status
 from initiatives.stages import OTHER_FIELD, Stage, stage_q
+from units import counts as cached_counts
 from units.models import Unit, UnitKind
 
 YEARS_COMPARED = 5
@@ -214,33 +214,23 @@ def _branch_counts(unit: Unit, years: list[int]) -> dict:
     return counts
 
 
-# The grouped counts are what the report and the home funnel cost at scale. They
-# are kept in the cache until a registration, request, Gold Book entry or award is
-# written (the version below moves on) or for five minutes at most, which also
-# bounds how stale a cache shared by several servers can be.
+# The grouped counts are what the report and the home funnel cost at scale: they
+# are cached until a registration, request, Gold Book entry or award is written
+# (see AwardsConfig.ready), five minutes at most.
+COUNTS_TOPIC = "report"
 COUNTS_TTL = 300
-COUNTS_VERSION = "awards:report:counts-version"
-
-
-def counts_changed(**kwargs) -> None:
-    """Signal receiver: what the counts cover was written."""
-    try:
-        cache.incr(COUNTS_VERSION)
-    except ValueError:
-        cache.set(COUNTS_VERSION, 1, None)
 
 
 def branch_counts(unit: Unit, years: list[int]) -> dict:
-    """_branch_counts, from the cache when nothing was written since."""
-    version = cache.get(COUNTS_VERSION, 0)
-    key = f"awards:report:counts:{version}:{unit.pk}:{unit.path}:{years[0]}:{years[-1]}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = {
+    """_branch_counts, from the cache when nothing it counts was written since."""
+    return cached_counts.cached(
+        COUNTS_TOPIC,
+        f"{unit.pk}:{unit.path}:{years[0]}:{years[-1]}",
+        lambda: {
             where: dict(steps) for where, steps in _branch_counts(unit, years).items()
-        }
-        cache.set(key, counts, COUNTS_TTL)
-    return counts
+        },
+        COUNTS_TTL,
+    )
 
 
 def _year_rows(unit: Unit, years: list[int], counts) -> dict[int, Row]:

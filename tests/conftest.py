@@ -120,6 +120,15 @@ def client_for(client):
     return sign_in
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: cached counts are keyed by primary
+    keys, which SQLite gives again after a test's rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` run in the PostgreSQL pass; on SQLite they are
     deselected (not skipped): `make test` runs them when DATABASE_URL is set."""

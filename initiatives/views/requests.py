@@ -88,7 +88,7 @@ def initiative_list(request):
         {
             "form": form,
             "page": page,
-            "total": requests.count(),
+            "total": selectors.initiative_total(request.user, filters, requests),
             "query": query.urlencode(),
             "can_create": selectors.member_units_for(request.user).exists(),
         },

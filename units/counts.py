@@ -1,0 +1,48 @@
+"""Counts kept in the cache until something they count is written.
+
+Counting is what large lists and reports cost at scale. A count is cached under
+a *topic* ("requests", "report"…); writing a model the topic covers moves the
+topic's version on, so the next reader counts again. The time limit bounds how
+stale a count can be where the cache is not shared (one cache per server
+process) or where what is counted depends on more than the models watched.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+
+def _version_key(topic: str) -> str:
+    return f"counts:{topic}:version"
+
+
+def changed(topic: str) -> None:
+    """Start the topic's counts again."""
+    try:
+        cache.incr(_version_key(topic))
+    except ValueError:
+        cache.set(_version_key(topic), 1, None)
+
+
+def watch(topic: str, models: Iterable[str]) -> None:
+    """Start the topic's counts again whenever one of the models is written."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                lambda topic=topic, **kwargs: changed(topic),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"counts-{topic}-{model}-{signal is post_save}",
+            )
+
+
+def cached(topic: str, key: str, compute: Callable, timeout: int):
+    """compute(), or the value it gave since the topic last changed."""
+    version = cache.get(_version_key(topic), 0)
+    full_key = f"counts:{topic}:{version}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
