@@ -121,12 +121,13 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with nothing cached: cached counts are keyed by primary
-    keys, which SQLite gives again after a test's rollback."""
-    from django.core.cache import cache
+def _fresh_counts():
+    """Each test counts afresh: cached counts are keyed by primary keys, which
+    SQLite gives again after a test's rollback. (The rest of the cache, such as
+    the charts keyed by their data, is kept.)"""
+    from units import counts
 
-    cache.clear()
+    counts.forget_all()
 
 
 def pytest_collection_modifyitems(config, items):

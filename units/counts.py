@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
+# The topics watched so far (forget_all starts them all again).
+_topics: set[str] = set()
+
 
 def _version_key(topic: str) -> str:
     return f"counts:{topic}:version"
@@ -27,6 +30,7 @@ def changed(topic: str) -> None:
 
 def watch(topic: str, models: Iterable[str]) -> None:
     """Start the topic's counts again whenever one of the models is written."""
+    _topics.add(topic)
     for model in models:
         for signal in (post_save, post_delete):
             signal.connect(
@@ -35,6 +39,12 @@ def watch(topic: str, models: Iterable[str]) -> None:
                 weak=False,
                 dispatch_uid=f"counts-{topic}-{model}-{signal is post_save}",
             )
+
+
+def forget_all() -> None:
+    """Start every watched topic's counts again (between tests, after bulk loads)."""
+    for topic in _topics:
+        changed(topic)
 
 
 def cached(topic: str, key: str, compute: Callable, timeout: int):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from units import demo, mail, scale
+from units import counts, demo, mail, scale
 from units.scale import SCALES
 
 
@@ -53,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data, {label}: {summary or 'nothing'} created.")
         if scale in SCALES:
             self.build_scale(SCALES[scale])
+            # Bulk inserts send no signals: counts cached before are out of date.
+            counts.forget_all()
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for account in demo.ACCOUNTS:
