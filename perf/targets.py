@@ -144,9 +144,9 @@ def list_searched(user) -> Target:
 
 def keyset_cursor(values: list, number: int) -> str:
     """A "next" cursor to page `number`, built as units.pagination builds it."""
-    from units.pagination import _encode
+    from units.pagination import encode_cursor
 
-    return _encode(values, "next", number)
+    return encode_cursor(values, "next", number)
 
 
 def list_deep(user) -> Target:

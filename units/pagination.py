@@ -28,7 +28,7 @@ class KeysetPage:
         return self.previous_cursor is not None
 
 
-def _encode(values: list, direction: str, number: int) -> str:
+def encode_cursor(values: list, direction: str, number: int) -> str:
     raw = json.dumps(
         {"v": values, "d": direction, "n": number},
         separators=(",", ":"),
@@ -99,7 +99,7 @@ def keyset_page(
         rows = rows[:size]
     page = KeysetPage(object_list=rows, number_hint=number)
     if rows and has_more:
-        page.next_cursor = _encode(values_of(rows[-1]), "next", number + 1)
+        page.next_cursor = encode_cursor(values_of(rows[-1]), "next", number + 1)
     if rows and has_before and number > 1:
-        page.previous_cursor = _encode(values_of(rows[0]), "prev", number - 1)
+        page.previous_cursor = encode_cursor(values_of(rows[0]), "prev", number - 1)
     return page

@@ -41,10 +41,6 @@ class ScaleSpec:
     def units(self) -> int:
         return self.provinces * self.communes * (1 + self.grassroots)
 
-    @property
-    def people(self) -> int:
-        return self.provinces * self.communes * self.grassroots * self.members
-
 
 SCALES = {
     # A few of every kind of row, for tests.
