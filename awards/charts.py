@@ -36,6 +36,9 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _IDS = re.compile(r'(id="|href="#|url\(#)')
 _SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
 _STYLE = re.compile(r'style="([^"]*)"')
+# matplotlib's small style sheet (line joins and caps): dropped, since the
+# Content Security Policy refuses inline CSS.
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
 _DECLARATION = re.compile(r"^\s*([a-z-]+)\s*:\s*(.*?)\s*$")
 
 
@@ -77,7 +80,7 @@ def _svg(figure, key: str, title: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _COMMENT.sub("", _PROLOGUE.sub("", buffer.getvalue()))
-    svg = _STYLE.sub(_attributes, svg)
+    svg = _STYLE_ELEMENT.sub("", _STYLE.sub(_attributes, svg))
     # Ids are made unique to the chart so that several charts on a page (or in
     # a PDF) never refer to each other's shapes.
     svg = _IDS.sub(lambda match: f"{match.group(1)}{key}-", svg)

@@ -30,6 +30,22 @@ class LanguageMiddleware:
         return response
 
 
+class ContentSecurityPolicyMiddleware:
+    """Send the Content Security Policy (settings.CONTENT_SECURITY_POLICY) with
+    every response that has none of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault(
+                "Content-Security-Policy", settings.CONTENT_SECURITY_POLICY
+            )
+        return response
+
+
 def client_ip(request) -> str | None:
     """Return the client's address, trusting only PROXY_COUNT reverse proxies."""
     count = settings.PROXY_COUNT
