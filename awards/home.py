@@ -18,11 +18,13 @@ def _kept_units(user) -> list[Unit]:
     roles sit in separate parts of the tree)."""
     if access.is_superuser(user):
         return list(Unit.objects.filter(depth=1).order_by("path")[:3])
-    paths = access.grants_for(user).paths(KEEPER_ROLES)
-    return list(Unit.objects.filter(path__in=paths).order_by("path"))
+    grants = access.grants_for(user)
+    return grants.units(grants.paths(KEEPER_ROLES))
 
 
-def for_user(user) -> dict:
+def for_user(user, to_count: dict) -> dict:
+    """The context for the home page; totals to show are added to `to_count`
+    (name → queryset), which the page counts in one query."""
     units = _kept_units(user)
     if not units:
         return {}
@@ -31,6 +33,9 @@ def for_user(user) -> dict:
     rows = funnel(unit, [this_year - 1, this_year])
     now, before = rows[this_year], rows[this_year - 1]
     kept = Unit.objects.filter(access.unit_q(user, KEEPER_ROLES))
+    to_count["dossiers_waiting"] = Dossier.objects.filter(
+        addressee__in=kept, status=Dossier.Status.SENT
+    )
     return {
         "movement": {
             "unit": unit,
@@ -47,9 +52,6 @@ def for_user(user) -> dict:
             "report_url": report_url(unit, this_year),
             "others": [(other, report_url(other, this_year)) for other in others],
         },
-        "dossiers_waiting": Dossier.objects.filter(
-            addressee__in=kept, status=Dossier.Status.SENT
-        ).count(),
         "rounds_open": access.visible(user, AwardRound)
         .filter(unit__in=kept, status=AwardRound.Status.OPEN)
         .select_related("unit")

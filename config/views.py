@@ -41,20 +41,20 @@ def home(request):
         )
     from awards import home as awards_home
     from initiatives import home as initiatives_home
-    from units.models import Membership
+    from units.access import grants_for
+    from units.counts import count_together
 
-    roles = (
-        Membership.objects.active()
-        .filter(user=request.user)
-        .select_related("unit")
-        .order_by("unit__path", "role")
-    )
+    # The totals of what waits for the person are counted in one query.
+    to_count = {"goldbook_waiting": goldbook.waiting_for(request.user)}
     context = {
-        "roles": roles,
-        "goldbook_waiting": goldbook.waiting_for(request.user).count(),
-        **initiatives_home.for_user(request.user),
-        **awards_home.for_user(request.user),
+        # The roles are loaded once per request for the access checks.
+        "roles": grants_for(request.user).memberships,
+        **initiatives_home.for_user(request.user, to_count),
+        **awards_home.for_user(request.user, to_count),
     }
+    for name in ("intake_waiting", "dossiers_waiting", "ideas_waiting"):
+        context.setdefault(name, 0)
+    context.update(count_together(to_count))
     context["has_tasks"] = any(
         context.get(name)
         for name in (

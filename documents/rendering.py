@@ -8,13 +8,15 @@ refused resource and leaves it out; the document still renders.
 """
 
 import posixpath
+import threading
 import unicodedata
 import urllib.parse
 
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from documents import assets
@@ -128,15 +130,50 @@ def render_html(template_name: str, context: dict, *, draft: bool = False) -> st
     return unicodedata.normalize("NFC", html)
 
 
+# Every document uses the print stylesheet (assets.PRINT_STYLESHEET). Parsing it
+# and loading its fonts costs more than laying out a one-page document, so each
+# thread keeps them once parsed (WeasyPrint's objects are not shared between
+# threads), and parses again when the file changes.
+_parsed = threading.local()
+
+
+def print_stylesheet() -> tuple[CSS, FontConfiguration]:
+    """The parsed print stylesheet and the font configuration holding its fonts."""
+    path = assets.find_static(assets.PRINT_STYLESHEET)
+    if path is None:
+        raise ImproperlyConfigured(
+            f"The print stylesheet {assets.PRINT_STYLESHEET} is missing from the "
+            "static files."
+        )
+    stamp = (str(path), path.stat().st_mtime_ns)
+    kept = getattr(_parsed, "style", None)
+    if kept is None or kept[0] != stamp:
+        fonts = FontConfiguration()
+        stylesheet = CSS(
+            url=STATIC_BASE_URL + assets.PRINT_STYLESHEET,
+            url_fetcher=StaticFilesFetcher(),
+            font_config=fonts,
+        )
+        kept = (stamp, stylesheet, fonts)
+        _parsed.style = kept
+    return kept[1], kept[2]
+
+
+def forget_print_stylesheet() -> None:
+    """Parse the print stylesheet again at the next render (tests)."""
+    _parsed.__dict__.pop("style", None)
+
+
 def render_pdf(template_name: str, context: dict, *, draft: bool = False) -> bytes:
-    """Render a document template to PDF bytes.
+    """Render a document template to PDF bytes, with the print stylesheet.
 
     The context gets ``draft``; a draft carries "DỰ THẢO" on every page. Raises
     ImproperlyConfigured if the print font is missing.
     """
     check_print_fonts()
     html = render_html(template_name, context, draft=draft)
+    stylesheet, fonts = print_stylesheet()
     document = HTML(
         string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher()
     )
-    return document.write_pdf()
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)

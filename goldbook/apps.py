@@ -10,6 +10,10 @@ class GoldbookConfig(AppConfig):
         from django.urls import reverse
 
         from goldbook import permissions  # noqa: F401  (registers the policies)
+        from goldbook.selectors import HONOUR_TOPIC
+        from units import counts
+
+        counts.watch(HONOUR_TOPIC, ["goldbook.GoldBookEntry", "goldbook.GoldBook"])
         from units.profile import register_link, register_unit_link
 
         register_link(

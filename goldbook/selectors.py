@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem
 from units import access
+from units import counts as cached_counts
 from units.access import STAFF_ROLES
 from units.models import Unit
 from units.text import search_terms
@@ -143,20 +144,36 @@ def public_entries(filters: dict) -> QuerySet[GoldBookEntry]:
     return filter_entries(entries, filters)
 
 
+# The honour roll's filter choices are read from every entry in force: kept in
+# the cache until an entry or a book is written (five minutes at most).
+HONOUR_TOPIC = "honour"
+HONOUR_TTL = 300
+
+
 def honour_field_choices() -> list[str]:
-    return list(
-        GoldBookEntry.objects.filter(status=GoldBookEntry.Status.ACTIVE)
-        .exclude(field_name="")
-        .order_by("field_name")
-        .values_list("field_name", flat=True)
-        .distinct()
-    )
+    def read():
+        return list(
+            GoldBookEntry.objects.filter(status=GoldBookEntry.Status.ACTIVE)
+            .exclude(field_name="")
+            .order_by("field_name")
+            .values_list("field_name", flat=True)
+            .distinct()
+        )
+
+    return cached_counts.cached(HONOUR_TOPIC, "fields", read, HONOUR_TTL)
 
 
 def honour_units() -> QuerySet[Unit]:
     """Units whose books have entries in force, for the honour roll's filter."""
-    return (
-        Unit.objects.filter(Q(gold_book__entries__status=GoldBookEntry.Status.ACTIVE))
-        .distinct()
-        .order_by("path")
-    )
+
+    def read():
+        return list(
+            Unit.objects.filter(
+                Q(gold_book__entries__status=GoldBookEntry.Status.ACTIVE)
+            )
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+
+    ids = cached_counts.cached(HONOUR_TOPIC, "units", read, HONOUR_TTL)
+    return Unit.objects.filter(pk__in=ids).order_by("path")

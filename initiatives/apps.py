@@ -7,7 +7,8 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("initiatives and councils")
 
     def ready(self):
-        from initiatives import permissions  # noqa: F401  (registers the policies)
+        # Registers the access policies and connects the receivers.
+        from initiatives import permissions, signals  # noqa: F401
         from initiatives.selectors import TOTAL_TOPIC
         from units import counts
 

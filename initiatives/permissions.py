@@ -98,9 +98,10 @@ class InitiativePolicy(Policy):
         if not _signed_in(user):
             return queryset.none()
         authored = Exists(Author.objects.filter(initiative=OuterRef("pk"), user=user))
-        coaching = unit_q(user, {Role.SUPPORT_TEAM}, prefix="unit__")
-        oversight = unit_q(user, OVERSIGHT_ROLES, prefix="unit__") | unit_q(
-            user, STAFF_ROLES, prefix="recognizing_unit__"
+        # On the request's own copies of its units' paths: no join to units.
+        coaching = unit_q(user, {Role.SUPPORT_TEAM}, prefix="unit_")
+        oversight = unit_q(user, OVERSIGHT_ROLES, prefix="unit_") | unit_q(
+            user, STAFF_ROLES, prefix="recognizing_"
         )
         on_council = Exists(
             CouncilItem.objects.filter(

@@ -341,11 +341,12 @@ def _requests(plan, built: ProvinceSlice, councils) -> dict:
         for author in people:
             author.full_name = names[author.user_id]
         initiative.fill_derived([a.full_name for a in people])
+        initiative.fill_paths()
         rows.append(initiative)
         authors.append(people)
         plans.append((created, submitted, accepted))
     with keep_dates(Initiative, "created_at"):
-        bulk_insert(rows)
+        bulk_insert(rows, plan.interleaved_keys(Initiative, built.number, len(rows)))
     bulk_insert([a for people in authors for a in people])
 
     events, items = [], []

@@ -41,7 +41,10 @@ def initiative_list_for_user(user, filters: dict) -> QuerySet[Initiative]:
     if filters.get("year"):
         requests = requests.filter(year=filters["year"])
     if filters.get("unit"):
-        requests = requests.filter(unit_q(filters["unit"], filters.get("direct")))
+        unit, direct = filters["unit"], filters.get("direct")
+        requests = requests.filter(
+            Q(unit=unit) if direct else Q(unit_path__startswith=unit.path)
+        )
     for name in ("status", "kind", "level"):
         if filters.get(name):
             requests = requests.filter(**{name: filters[name]})
@@ -155,13 +158,19 @@ def home_union_for(user) -> Unit | None:
 def documents_of(user, initiative: Initiative):
     """The documents issued about this request: receipts, excerpts, certificates,
     refusal notices, and the decisions that recognised it."""
+    # A union of two indexed lookups (an OR of the two reads every document).
+    about = (
+        IssuedDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(Initiative),
+            object_id=initiative.pk,
+        )
+        .order_by()
+        .values("pk")
+    )
+    decisions = initiative.council_items.filter(decision__isnull=False).order_by()
     return (
         IssuedDocument.objects.filter(
-            Q(
-                content_type=ContentType.objects.get_for_model(Initiative),
-                object_id=initiative.pk,
-            )
-            | Q(pk__in=initiative.council_items.values("decision_id"))
+            pk__in=about.union(decisions.values("decision_id"))
         )
         .select_related("series")
         .order_by("issued_at", "id")

@@ -143,3 +143,62 @@ def pytest_collection_modifyitems(config, items):
             items=[item for item in items if item not in kept]
         )
         items[:] = kept
+
+
+@pytest.fixture
+def renderer_fetches(monkeypatch):
+    """Every URL the PDF renderer asks its fetcher for, with any network
+    connection refused. The print stylesheet is parsed afresh, so it and its
+    fonts are among the URLs."""
+    import socket
+    import urllib.request
+
+    from documents import rendering
+
+    rendering.forget_print_stylesheet()
+    urls = []
+    original = rendering.StaticFilesFetcher.fetch
+
+    def recording(self, url, headers=None):
+        urls.append(url)
+        return original(self, url, headers)
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("The renderer tried to open a connection.")
+
+    monkeypatch.setattr(rendering.StaticFilesFetcher, "fetch", recording)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
+    return urls
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data, seeded once for the tests of a module (seeding takes
+    seconds): what `seed_demo` printed, and the mail it sent.
+
+    The data is written in a transaction held open until the module ends; each
+    test's own changes roll back to it, and the end of the module rolls it all
+    back. Use it only in modules whose every test works on the demo data.
+    """
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import TestCase, override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        override_settings(MEDIA_ROOT=str(media)),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        mail.outbox = []
+        out = StringIO()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", stdout=out)
+        yield SimpleNamespace(output=out.getvalue(), mail=list(mail.outbox))
+        transaction.set_rollback(True)

@@ -17,6 +17,7 @@ reaches every unit below it. Each app registers a policy for its models with
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -42,9 +43,21 @@ STAFF_ROLES = frozenset({Role.EMULATION_STAFF, Role.UNIT_ADMIN})
 
 @dataclass
 class Grants:
-    """The active roles of one user, as (unit path, role) pairs."""
+    """The active roles of one user: the memberships with their units (ordered
+    by unit, then role)."""
 
-    pairs: list[tuple[str, str]] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+
+    @cached_property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The roles as (unit path, role) pairs."""
+        return [(m.unit.path, m.role) for m in self.memberships]
+
+    def units(self, paths: Iterable[str]) -> list[Unit]:
+        """The units with these paths among those the user holds roles on."""
+        wanted = set(paths)
+        found = {m.unit.path: m.unit for m in self.memberships if m.unit.path in wanted}
+        return [found[path] for path in sorted(found)]
 
     def paths(self, roles: Iterable[str]) -> list[str]:
         """Return the top-most unit paths where the user holds one of the roles."""
@@ -72,12 +85,13 @@ def grants_for(user) -> Grants:
         return Grants()
     cached = getattr(user, "_access_grants", None)
     if cached is None:
-        rows = (
+        rows = list(
             Membership.objects.active()
             .filter(user=user)
-            .values_list("unit__path", "role")
+            .select_related("unit")
+            .order_by("unit__path", "role")
         )
-        cached = Grants(pairs=list(rows))
+        cached = Grants(memberships=rows)
         user._access_grants = cached
     return cached
 
@@ -95,7 +109,8 @@ def is_superuser(user) -> bool:
 def unit_q(user, roles: Iterable[str] = ALL_ROLES, prefix: str = "") -> Q:
     """Return a filter for the units where the user holds one of the roles (or below).
 
-    ``prefix`` points the filter at a related unit, e.g. ``"unit__"``.
+    ``prefix`` points the filter at a related unit, e.g. ``"unit__"``, or at a
+    copy of a unit's path kept on the row, e.g. ``"unit_"`` for ``unit_path``.
     """
     if is_superuser(user):
         return Q()

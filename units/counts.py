@@ -10,6 +10,9 @@ process) or where what is counted depends on more than the models watched.
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 # The topics watched so far (forget_all starts them all again).
@@ -56,3 +59,27 @@ def cached(topic: str, key: str, compute: Callable, timeout: int):
         value = compute()
         cache.set(full_key, value, timeout)
     return value
+
+
+def count_together(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """Count several querysets in one round trip: {name: queryset} → {name: n}.
+
+    A page that shows a few unrelated totals (the home page's "waiting for you"
+    lines) asks the database once. The querysets must use the default database.
+    """
+    if not querysets:
+        return {}
+    columns, params = [], []
+    for queryset in querysets.values():
+        try:
+            sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing, e.g. "in []"
+            columns.append("0")
+            continue
+        # The ORM's own SQL, its values passed apart as parameters.
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, (int(n) for n in row), strict=True))

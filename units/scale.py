@@ -105,9 +105,32 @@ class ScalePlan:
     today: datetime.date
     rng: random.Random = field(default_factory=random.Random)
 
+    # The first key reserved for each model whose rows interleave (see below).
+    interleaved: dict = field(default_factory=dict)
+
     def start(self, number: int) -> None:
         """The same made-up data for a province whatever ran before it."""
         self.rng = random.Random(2026 + number)  # noqa: S311 - not for secrets
+
+    def interleaved_keys(self, model, number: int, count: int) -> list[int] | None:
+        """Primary keys for `count` rows of province `number` (the same count for
+        every province) that interleave with the other provinces' rows.
+
+        In one national database, rows filed over the same years are numbered
+        in turn whatever their province; built a province at a time, each
+        province's rows would sit in one block of keys, and a list ordered by
+        key would meet one province's rows only after all the newer provinces'
+        rows. On PostgreSQL the keys of the run are reserved from the sequence
+        at the first province; elsewhere this gives None (keys in order).
+        """
+        if connection.vendor != "postgresql":
+            return None
+        provinces = self.spec.provinces
+        label = model._meta.label
+        if label not in self.interleaved:
+            self.interleaved[label] = reserve_keys(model, count * provinces)
+        first = self.interleaved[label]
+        return [first + (number - 1) + k * provinces for k in range(count)]
 
     @property
     def years(self) -> list[int]:
@@ -163,18 +186,37 @@ def _copy_value(value) -> str:
     return text
 
 
-def bulk_insert(objects: list) -> None:
+def reserve_keys(model, count: int) -> int:
+    """Take `count` primary keys of the model's table from its sequence
+    (PostgreSQL); return the first."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, %s), "
+            "nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+            [table, column, table, column, count],
+        )
+        last = cursor.fetchone()[0]
+    return last - count + 1
+
+
+def bulk_insert(objects: list, keys: list[int] | None = None) -> None:
     """Insert model instances of one model, giving them their primary keys.
 
-    On PostgreSQL the keys come from the table's sequence and the rows go in by
-    COPY, without Django's per-row work (tens of times faster at a million rows);
-    elsewhere this is bulk_create. Foreign keys may point at rows saved since
-    they were assigned; auto_now dates not given are set to now.
+    On PostgreSQL the keys come from the table's sequence, or from `keys` when
+    given (reserved beforehand, see ScalePlan.interleaved_keys), and the rows go
+    in by COPY, without Django's per-row work (tens of times faster at a million
+    rows); elsewhere this is bulk_create. Foreign keys may point at rows saved
+    since they were assigned; auto_now dates not given are set to now.
     """
     if not objects:
         return
     model = type(objects[0])
+    if keys is not None and len(keys) != len(objects):
+        raise ValueError(f"{len(keys)} keys for {len(objects)} rows")
     if connection.vendor != "postgresql":
+        for obj, key in zip(objects, keys or [], strict=False):
+            obj.pk = key
         model.objects.bulk_create(objects, batch_size=BATCH)
         return
     meta = model._meta
@@ -188,12 +230,13 @@ def bulk_insert(objects: list) -> None:
     now = timezone.now()
     table = meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-            "FROM generate_series(1, %s)",
-            [table, meta.pk.column, len(objects)],
-        )
-        keys = sorted(row[0] for row in cursor.fetchall())
+        if keys is None:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                "FROM generate_series(1, %s)",
+                [table, meta.pk.column, len(objects)],
+            )
+            keys = sorted(row[0] for row in cursor.fetchall())
         lines = []
         for obj, key in zip(objects, keys, strict=True):
             obj.pk = key

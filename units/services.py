@@ -26,6 +26,7 @@ from units.models import (
     UnitName,
     User,
 )
+from units.signals import subtree_moved
 from units.text import fold, nfc
 
 # --- Checks shared by the services ---------------------------------------------
@@ -222,6 +223,16 @@ def unit_rename(
 
 
 @transaction.atomic
+def _move(unit: Unit, new_parent: Unit) -> Unit:
+    """Place the unit last under the new parent and tell the apps that keep
+    copies of tree paths."""
+    old_path = unit.path
+    Unit.objects.move(unit, new_parent, "last-child")
+    unit.refresh_from_db()
+    subtree_moved.send(sender=Unit, old_path=old_path, new_path=unit.path)
+    return unit
+
+
 def unit_move(
     *,
     unit: Unit,
@@ -250,8 +261,7 @@ def unit_move(
     check_effective_date(
         effective_on, not_before=unit.established_on, field="effective_on"
     )
-    Unit.objects.move(unit, new_parent, "last-child")
-    unit.refresh_from_db()
+    unit = _move(unit, new_parent)
     _record(
         unit,
         UnitEvent.Kind.MOVED,
@@ -317,9 +327,8 @@ def unit_merge(
                 }
             ) from None
     for child in children:
-        Unit.objects.move(child, successor, "last-child")
+        child = _move(child, successor)
         successor.refresh_from_db()
-        child.refresh_from_db()
         _record(
             child,
             UnitEvent.Kind.MOVED,

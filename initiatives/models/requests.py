@@ -336,6 +336,12 @@ class Initiative(SearchableMixin):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    # Copies of the two units' tree paths. Who may see a request is decided by
+    # prefixes of these paths; kept here, the list filters on the request's own
+    # row instead of joining every request to its units. `save` fills them and
+    # `initiatives.signals` follows a unit when it moves.
+    unit_path = models.CharField(max_length=255, default="", editable=False)
+    recognizing_path = models.CharField(max_length=255, default="", editable=False)
 
     class Meta:
         verbose_name = _("recognition request")
@@ -348,6 +354,18 @@ class Initiative(SearchableMixin):
                 fields=["recognizing_unit", "status"], name="initiative_recog"
             ),
             models.Index(fields=["title", "id"], name="initiative_title_id"),
+            # Prefix matches (LIKE 'path%'); the operator class only matters on
+            # PostgreSQL, where a plain index would not serve LIKE.
+            models.Index(
+                fields=["unit_path"],
+                name="initiative_unit_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["recognizing_path"],
+                name="initiative_recog_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -361,8 +379,32 @@ class Initiative(SearchableMixin):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.fill_paths()
+        elif {"unit", "recognizing_unit"} & set(update_fields):
+            self.fill_paths()
+            kwargs["update_fields"] = {*update_fields, "unit_path", "recognizing_path"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("initiatives:detail", args=[self.pk])
+
+    def fill_paths(self) -> None:
+        """Copy the units' tree paths (from the units already loaded, if they are)."""
+        for relation, copy in (
+            ("unit", "unit_path"),
+            ("recognizing_unit", "recognizing_path"),
+        ):
+            field = self._meta.get_field(relation)
+            if field.is_cached(self):
+                path = getattr(self, relation).path
+            else:
+                path = Unit.objects.values_list("path", flat=True).get(
+                    pk=getattr(self, field.attname)
+                )
+            setattr(self, copy, path)
 
     def fill_derived(self, author_names: list[str] | None = None) -> None:
         """Normalise the text and build the search key.

@@ -2,7 +2,7 @@
 look for them (the unit's book, the province's roll-up, the author's page, the
 public honour roll), with the revoked entry kept off the honour roll.
 
-Seeding takes several seconds: three tests seed, each once.
+The demo is seeded once for the module (tests/conftest.py, demo_once).
 """
 
 import re
@@ -23,12 +23,9 @@ ZALO = "Đổi mới phương pháp tuyên truyền pháp luật lao động qua
 
 
 @pytest.fixture
-def demo(django_capture_on_commit_callbacks, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "demo-media"
-    out = StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def demo(demo_once):
+    """What seeding the demo printed."""
+    return demo_once.output
 
 
 def signed_in(username: str) -> Client:

@@ -83,17 +83,8 @@ def book(gold, cast):
 
 
 @pytest.fixture
-def fetched(monkeypatch):
-    """Every URL the PDF renderer asks its fetcher for."""
-    urls = []
-    original = rendering.StaticFilesFetcher.fetch
-
-    def recording(self, url, headers=None):
-        urls.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(rendering.StaticFilesFetcher, "fetch", recording)
-    return urls
+def fetched(renderer_fetches):
+    return renderer_fetches
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -27,15 +26,9 @@ pytestmark = pytest.mark.django_db
 ZALO = "Đổi mới phương pháp tuyên truyền pháp luật lao động qua nhóm Zalo tổ công đoàn"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=StringIO())
+def demo(demo_once):
+    return demo_once
 
 
 def counts() -> dict[str, int]:
@@ -67,7 +60,7 @@ def test_seed_demo_twice_changes_nothing_in_initiatives(demo):
 
 
 def test_the_demo_mails_nobody(demo):
-    assert mail.outbox == []
+    assert demo.mail == []
 
 
 def test_the_demo_has_a_request_in_every_state(demo):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import DocumentKind, IssuedDocument
-from documents.rendering import STATIC_BASE_URL, StaticFilesFetcher
+from documents.rendering import STATIC_BASE_URL
 from documents.services import document_bytes
 from initiatives import services
 from initiatives.models import Initiative, InitiativeEvent, add_months
@@ -252,21 +252,14 @@ def test_the_receipt_shows_dates_authors_and_title(cast, accepted):
 
 
 def test_user_text_is_printed_literally_and_nothing_is_fetched(
-    cast, submitted, monkeypatch
+    cast, submitted, renderer_fetches
 ):
     hostile = '<img src="http://127.0.0.1:9/x.png"> file:///etc/passwd'
     initiative = submitted(title=f"Sáng kiến {hostile}")
     initiative.authors.filter(order=1).update(
         full_name='<link rel=stylesheet href="file:///etc/passwd">'
     )
-    calls = []
-    original = StaticFilesFetcher.fetch
-
-    def recording(self, url, headers=None):
-        calls.append(url)
-        return original(self, url, headers)
-
-    monkeypatch.setattr(StaticFilesFetcher, "fetch", recording)
+    calls = renderer_fetches
     services.initiative_accept(initiative=initiative, actor=cast.a_staff)
     [receipt] = receipts_of(initiative)
     # Compared without white space: the layout may break a long word anywhere.

@@ -6,9 +6,7 @@ text and nothing fetched beyond the static files."""
 import datetime
 import io
 import itertools
-import socket
 import unicodedata
-import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -20,7 +18,9 @@ from django.utils import timezone
 from PIL import Image
 
 from documents.header import vietnamese_date
-from documents.rendering import STATIC_BASE_URL, StaticFilesFetcher
+from documents.rendering import (
+    STATIC_BASE_URL,
+)
 from initiatives import services
 from initiatives.models import Initiative
 from initiatives.services import AuthorData
@@ -135,23 +135,8 @@ def get_pdf(client_for):
 
 
 @pytest.fixture
-def fetched(monkeypatch):
-    """Record every URL the renderer asks for; forbid any connection."""
-    calls = []
-    original = StaticFilesFetcher.fetch
-
-    def recording(self, url, headers=None):
-        calls.append(url)
-        return original(self, url, headers)
-
-    def no_network(*args, **kwargs):
-        raise AssertionError("The renderer tried to open a connection.")
-
-    monkeypatch.setattr(StaticFilesFetcher, "fetch", recording)
-    monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
-    return calls
+def fetched(renderer_fetches):
+    return renderer_fetches
 
 
 def body_text(pdf: bytes) -> str:

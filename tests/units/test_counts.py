@@ -32,3 +32,23 @@ def test_the_request_list_total_follows_new_requests(cast, client_for):
     assert client.get(reverse("initiatives:list")).context["total"] == first
     make_request(cast.province_staff, unit=cast.tree.p1, title="Đơn thứ hai")
     assert client.get(reverse("initiatives:list")).context["total"] == first + 1
+
+
+def test_several_totals_are_counted_in_one_query(cast, django_assert_num_queries):
+    from units.models import Unit, User
+
+    quoted = "Công đoàn ngành Giáo dục' OR '1'='1"
+    querysets = {
+        "units": Unit.objects.filter(path__startswith=cast.tree.a.path),
+        "grassroots": Unit.objects.filter(kind=Unit.Kind.GRASSROOTS).distinct(),
+        "none": Unit.objects.filter(name=quoted),
+        "nothing": Unit.objects.filter(pk__in=[]),
+        "people": User.objects.filter(memberships__unit=cast.tree.a),
+    }
+    expected = {name: queryset.count() for name, queryset in querysets.items()}
+    with django_assert_num_queries(1):
+        found = counts.count_together(querysets)
+    assert found == expected
+    assert found["units"] == 3 and found["none"] == 0
+    with django_assert_num_queries(0):
+        assert counts.count_together({}) == {}
