@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from audit import log as audit_log
 from awards import criteria
 from awards.models import (
     Award,
@@ -493,7 +494,7 @@ def decision_record(
         if decision.file:
             decision.file.storage.delete(decision.file.name)
         raise
-    Award.objects.bulk_create(
+    awards = Award.objects.bulk_create(
         Award(
             decision=decision,
             candidate=c,
@@ -504,4 +505,5 @@ def decision_record(
         )
         for c in awardees
     )
+    audit_log.record_created(awards)
     return decision

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import log as audit_log
 from awards import criteria
 from awards.models import (
     Attestation,
@@ -215,14 +216,16 @@ def pact_create(
     if errors:
         raise ValidationError(errors)
     _save_with_file(pact)
-    PactSignatory.objects.bulk_create(
-        PactSignatory(
-            pact=pact,
-            unit=row.unit,
-            signer_name=_clean(row.signer_name),
-            signer_position=_clean(row.signer_position),
+    audit_log.record_created(
+        PactSignatory.objects.bulk_create(
+            PactSignatory(
+                pact=pact,
+                unit=row.unit,
+                signer_name=_clean(row.signer_name),
+                signer_position=_clean(row.signer_position),
+            )
+            for row in signatories
         )
-        for row in signatories
     )
     return pact
 
@@ -354,9 +357,11 @@ def round_create(
         note=_clean(note),
         created_by=actor,
     )
-    RoundForm.objects.bulk_create(
-        RoundForm(round=award_round, award_form=o.award_form, quota=o.quota)
-        for o in offers
+    audit_log.record_created(
+        RoundForm.objects.bulk_create(
+            RoundForm(round=award_round, award_form=o.award_form, quota=o.quota)
+            for o in offers
+        )
     )
     return award_round
 

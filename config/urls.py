@@ -58,6 +58,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("", include("audit.urls")),
     path("", include("documents.urls")),
     path("", include("initiatives.urls")),
     path("", include("goldbook.urls")),

@@ -17,12 +17,20 @@ from types import SimpleNamespace
 
 import pytest
 
+from audit.context import suspended
 from tests.factories import PASSWORD, UserFactory, grant, make_unit
 from units.models import Role, Unit
 
 
 @pytest.fixture
 def tree(db):
+    # Test data is set up without audit entries, as the demo data would be
+    # loaded; the tests of the audit log write their own.
+    with suspended():
+        return _tree()
+
+
+def _tree():
     national = make_unit(
         None, Unit.Kind.NATIONAL, "TLD", "Tổng Liên đoàn Lao động Việt Nam"
     )
@@ -65,24 +73,26 @@ def councils(tree):
     from initiatives.services import councils as council_services
 
     year = timezone.localdate().year
-    return SimpleNamespace(
-        **{
-            name: council_services.council_create(
-                unit=getattr(tree, name), year=year, actor=None
-            )
-            for name in ("province", "a", "a1", "a2", "b", "b1", "p1")
-        }
-    )
+    with suspended():
+        return SimpleNamespace(
+            **{
+                name: council_services.council_create(
+                    unit=getattr(tree, name), year=year, actor=None
+                )
+                for name in ("province", "a", "a1", "a2", "b", "b1", "p1")
+            }
+        )
 
 
 @pytest.fixture
 def cast(tree, councils):
     def person(username, unit=None, role=None, home=None, **extra):
-        user = UserFactory(username=username, **extra)
-        if home is not None:
-            grant(user, home, Role.MEMBER)
-        if unit is not None and role is not None:
-            grant(user, unit, role)
+        with suspended():
+            user = UserFactory(username=username, **extra)
+            if home is not None:
+                grant(user, home, Role.MEMBER)
+            if unit is not None and role is not None:
+                grant(user, unit, role)
         return user
 
     return SimpleNamespace(

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import log as audit_log
 from units.access import forget_grants
 from units.models import (
     ALLOWED_PARENT_KINDS,
@@ -227,9 +228,16 @@ def _move(unit: Unit, new_parent: Unit) -> Unit:
     """Place the unit last under the new parent and tell the apps that keep
     copies of tree paths."""
     old_path = unit.path
+    old_parent = Unit.objects.get_parent(unit)
     Unit.objects.move(unit, new_parent, "last-child")
     unit.refresh_from_db()
-    subtree_moved.send(sender=Unit, old_path=old_path, new_path=unit.path)
+    subtree_moved.send(
+        sender=Unit,
+        unit=unit,
+        old_parent=old_parent,
+        old_path=old_path,
+        new_path=unit.path,
+    )
     return unit
 
 
@@ -276,10 +284,12 @@ def unit_move(
 
 def _end_memberships(unit: Unit, day: datetime.date, actor) -> list[Membership]:
     active = list(Membership.objects.active().filter(unit=unit).select_for_update())
+    before = audit_log.values_before(active, ["ended_on", "ended_by"])
     for membership in active:
         membership.ended_on = max(day, membership.started_on)
         membership.ended_by = actor
     Membership.objects.bulk_update(active, ["ended_on", "ended_by"])
+    audit_log.record_updated(active, before)
     return active
 
 
@@ -339,7 +349,7 @@ def unit_merge(
             new_parent=successor.name,
         )
     ended = _end_memberships(unit, effective_on, actor)
-    Membership.objects.bulk_create(
+    moved = Membership.objects.bulk_create(
         [
             Membership(
                 user_id=m.user_id,
@@ -353,6 +363,7 @@ def unit_merge(
             if m.role == Role.MEMBER
         ]
     )
+    audit_log.record_created(moved)
     unit.refresh_from_db()
     unit.dissolved_on = effective_on
     unit.successor = successor
@@ -730,11 +741,13 @@ def block_copy(
     members = block.members.select_related("unit").filter(
         Q(unit__dissolved_on__isnull=True) | Q(unit__dissolved_on__gt=today)
     )
-    EmulationBlockMember.objects.bulk_create(
-        [
-            EmulationBlockMember(block=copy, unit=m.unit, role=m.role)
-            for m in members
-            if m.unit_id not in busy
-        ]
+    audit_log.record_created(
+        EmulationBlockMember.objects.bulk_create(
+            [
+                EmulationBlockMember(block=copy, unit=m.unit, role=m.role)
+                for m in members
+                if m.unit_id not in busy
+            ]
+        )
     )
     return copy

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import log as audit_log
 from documents.models import DocumentKind
 from documents.services import document_issue
 from initiatives import printing
@@ -104,9 +105,11 @@ def council_create(*, unit: Unit, year: int, actor: User, **data) -> Council:
     council = Council(unit=unit, year=year, **data)
     council.full_clean()
     council.save()
-    Criterion.objects.bulk_create(
-        Criterion(council=council, name=name, max_points=points, order=index)
-        for index, (name, points) in enumerate(DEFAULT_CRITERIA)
+    audit_log.record_created(
+        Criterion.objects.bulk_create(
+            Criterion(council=council, name=name, max_points=points, order=index)
+            for index, (name, points) in enumerate(DEFAULT_CRITERIA)
+        )
     )
     return council
 
@@ -210,10 +213,12 @@ def criteria_replace(
     if len(set(map(str.casefold, names))) != len(names):
         raise ValidationError(_("Each criterion must have its own name."))
     council.criteria.all().delete()
-    return Criterion.objects.bulk_create(
+    created = Criterion.objects.bulk_create(
         Criterion(council=council, name=name, max_points=points, order=index)
         for index, (name, (_n, points)) in enumerate(zip(names, criteria, strict=True))
     )
+    audit_log.record_created(created)
+    return created
 
 
 # --- Intake ----------------------------------------------------------------------
@@ -495,10 +500,12 @@ def score_sheet_save(
     sheet, _created = ScoreSheet.objects.get_or_create(item=current, member=member)
     sheet.comments = nfc(comments).strip()
     sheet.scores.all().delete()
-    Score.objects.bulk_create(
-        Score(sheet=sheet, criterion=c, points=points[c.pk])
-        for c in criteria
-        if points.get(c.pk) is not None
+    audit_log.record_created(
+        Score.objects.bulk_create(
+            Score(sheet=sheet, criterion=c, points=points[c.pk])
+            for c in criteria
+            if points.get(c.pk) is not None
+        )
     )
     sheet.total = sum(
         (points[c.pk] for c in criteria if points.get(c.pk) is not None), Decimal("0")

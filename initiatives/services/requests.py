@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from audit import log as audit_log
 from initiatives import uploads
 from initiatives.models import (
     TRANSITIONS,
@@ -87,7 +88,7 @@ def check_authors(authors: list[AuthorData]) -> None:
 
 def _save_authors(initiative: Initiative, authors: list[AuthorData]) -> None:
     initiative.authors.all().delete()
-    Author.objects.bulk_create(
+    saved = Author.objects.bulk_create(
         [
             Author(
                 initiative=initiative,
@@ -103,6 +104,7 @@ def _save_authors(initiative: Initiative, authors: list[AuthorData]) -> None:
             for index, author in enumerate(authors)
         ]
     )
+    audit_log.record_created(saved)
 
 
 def _check_units(

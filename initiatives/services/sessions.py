@@ -15,6 +15,8 @@ from django.db.models import Avg, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import log as audit_log
+from audit.tracked import session_seal
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import document_issue
 from initiatives import printing
@@ -91,8 +93,11 @@ def session_create(
     session = Session.objects.create(
         council=council, number=number, held_on=held_on, place=place
     )
-    Attendance.objects.bulk_create(
-        Attendance(session=session, member=member) for member in council.members.all()
+    audit_log.record_created(
+        Attendance.objects.bulk_create(
+            Attendance(session=session, member=member)
+            for member in council.members.all()
+        )
     )
     agenda_add(session=session, items=items, actor=actor)
     return session
@@ -152,14 +157,18 @@ def attendance_set(*, session: Session, present: set[int], actor: User) -> None:
     current = _open_session(session)
     # Members seated after the session was planned join its attendance list.
     listed = set(current.attendance.values_list("member_id", flat=True))
-    Attendance.objects.bulk_create(
-        Attendance(session=current, member=member)
-        for member in current.council.members.exclude(pk__in=listed)
+    audit_log.record_created(
+        Attendance.objects.bulk_create(
+            Attendance(session=current, member=member)
+            for member in current.council.members.exclude(pk__in=listed)
+        )
     )
     rows = list(current.attendance.all())
+    before = audit_log.values_before(rows, ["present"])
     for row in rows:
         row.present = row.member_id in present
     Attendance.objects.bulk_update(rows, ["present"])
+    audit_log.record_updated(rows, before)
     # Someone marked absent has no vote.
     Vote.objects.filter(agenda_item__session=current).exclude(
         member_id__in=present
@@ -308,6 +317,8 @@ def session_close(*, session: Session, actor: User) -> Session:
     current.closed_at = timezone.now()
     current.closed_by = actor
     current.save()
+    # The members' choices may now be read in the audit log.
+    audit_log.unseal(session_seal(current))
     # The decision is taken on the day the council met (never a future day).
     today = min(current.held_on, timezone.localdate())
     for agenda_item in current.agenda.select_related(

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from audit import context as audit_context
 from units import counts, demo, mail, scale
 from units.scale import SCALES
 
@@ -46,8 +47,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, **options):
         for label, build in app_builders("demo", "build_demo"):
-            # Demo records notify nobody: the people in them are made up.
-            with mail.suppressed():
+            # Demo records notify nobody and leave no audit entries: the people
+            # in them are made up and did none of it.
+            with mail.suppressed(), audit_context.suspended():
                 created = build()
             summary = ", ".join(f"{count} {what}" for what, count in created.items())
             self.stdout.write(f"Demo data, {label}: {summary or 'nothing'} created.")

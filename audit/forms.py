@@ -1,0 +1,37 @@
+"""Filters of the audit log."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audit.log import model_labels
+from audit.models import Action
+from units.forms import SubtreeFilterForm
+
+
+class AuditFilterForm(SubtreeFilterForm):
+    q = forms.CharField(label=_("Who or what"), max_length=200, required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    target_type = forms.ChoiceField(label=_("Record type"), required=False)
+    target_id = forms.CharField(label=_("Record no."), max_length=40, required=False)
+    actor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("all")), *Action.choices]
+        self.fields["target_type"].choices = [("", _("all")), *model_labels()]
+        self.fields["target_id"].strip = True
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            # Neither date applies until they are put right.
+            self.add_error("date_to", _("The end date is before the start date."))
+            data.pop("date_from", None)
+        return data

@@ -1,0 +1,119 @@
+"""Sign-ins, sign-outs, failed sign-ins and lock-outs in the audit log."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
+
+from audit.context import Origin, origin_of
+from audit.log import record
+from audit.models import Action
+from audit.tracked import _person_unit
+
+# The user name tried is written as typed, cut to the length of a user name.
+NAME_LIMIT = 150
+
+
+def _origin(request, actor=None) -> Origin:
+    if request is None:
+        return Origin(actor=actor)
+    origin = origin_of(request)
+    return Origin(actor=actor, ip=origin.ip, user_agent=origin.user_agent)
+
+
+def _signed_in(sender, request, user, **kwargs):
+    record(
+        Action.SIGNED_IN,
+        user,
+        unit_id=_person_unit(user),
+        actor=user,
+        origin=_origin(request, user),
+    )
+
+
+def _signed_out(sender, request, user, **kwargs):
+    if user is None:
+        return
+    record(
+        Action.SIGNED_OUT,
+        user,
+        unit_id=_person_unit(user),
+        actor=user,
+        origin=_origin(request, user),
+    )
+
+
+def _known_person(name: str):
+    """The person a tried name points at (user name or email), if exactly one."""
+    if not name:
+        return None
+    people = get_user_model()._default_manager
+    found = list(
+        people.filter(username=name)[:1] or people.filter(email__iexact=name)[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
+def _tried_name(credentials) -> str:
+    name = str((credentials or {}).get("username") or "")
+    return "".join(ch for ch in name if ch.isprintable())[:NAME_LIMIT]
+
+
+def _failed(sender, credentials, request=None, **kwargs):
+    name = _tried_name(credentials)
+    person = _known_person(name)
+    record(
+        Action.SIGN_IN_FAILED,
+        person,
+        unit_id=_person_unit(person) if person else None,
+        actor=None,
+        origin=_origin(request),
+        changes={"username": name},
+        target_type="" if person else "units.user",
+        target_repr=None if person else name,
+    )
+
+
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    name = _tried_name({"username": username})
+    person = _known_person(name)
+    record(
+        Action.LOCKED_OUT,
+        person,
+        unit_id=_person_unit(person) if person else None,
+        actor=None,
+        origin=_origin(request),
+        changes={"username": name},
+        target_type="" if person else "units.user",
+        target_repr=None if person else name,
+    )
+
+
+def _unit_moved(sender, unit, old_parent=None, **kwargs):
+    """A move rewrites the tree in bulk: the moved unit gets one entry."""
+    new_parent = type(unit).objects.get_parent(unit)
+    record(
+        Action.CHANGED,
+        unit,
+        unit_id=unit.pk,
+        changes={
+            "parent": [
+                old_parent.name if old_parent else None,
+                new_parent.name if new_parent else None,
+            ]
+        },
+    )
+
+
+def connect():
+    from axes.signals import user_locked_out
+
+    from units.signals import subtree_moved
+
+    subtree_moved.connect(_unit_moved, dispatch_uid="audit:unit_moved")
+    user_logged_in.connect(_signed_in, dispatch_uid="audit:signed_in")
+    user_logged_out.connect(_signed_out, dispatch_uid="audit:signed_out")
+    user_login_failed.connect(_failed, dispatch_uid="audit:sign_in_failed")
+    user_locked_out.connect(_locked_out, dispatch_uid="audit:locked_out")
