@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?= -n auto
 
-.PHONY: venv run serve test lint format check messages clean bench load
+.PHONY: venv run serve test lint format check messages clean bench load backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,19 @@ check: venv
 	DEBUG=0 SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 		ALLOWED_HOSTS=sangkien.example.vn \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Backups: the database (pg_dump --format=custom on PostgreSQL, a consistent copy
+# of the file on SQLite) and the media folder, with a manifest of rows and document
+# hashes. `make restore` checks the restored data against that manifest.
+#   make backup [BACKUP_DIR=backups]
+#   make restore BACKUP=backups/sangkien-20261121-220000
+BACKUP_DIR ?= backups
+backup: venv
+	$(PY) manage.py backup --output "$(BACKUP_DIR)"
+
+restore: venv
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/sangkien-…"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
 
 # Refresh the message catalogues after changing user-facing text, then translate
 # the new entries in locale/*/LC_MESSAGES/django.po and compile them.
