@@ -111,7 +111,9 @@ def _dbapi(settings_dict: dict, alias: str | None):
     )
 
 
-def read_state(settings_dict: dict, media_root: Path, alias: str | None = None) -> State:
+def read_state(
+    settings_dict: dict, media_root: Path, alias: str | None = None
+) -> State:
     """Count the rows of every table and hash every issued document's file."""
     connection, owned = _dbapi(settings_dict, alias)
     state = State()
@@ -126,7 +128,9 @@ def read_state(settings_dict: dict, media_root: Path, alias: str | None = None) 
         for pk, name, _recorded in cursor.fetchall():
             path = Path(media_root) / name
             state.documents[str(pk)] = (
-                hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+                hashlib.sha256(path.read_bytes()).hexdigest()
+                if path.is_file()
+                else None
             )
         cursor.close()
     finally:
@@ -138,7 +142,9 @@ def read_state(settings_dict: dict, media_root: Path, alias: str | None = None) 
 # --- Backup ------------------------------------------------------------------------
 
 
-def backup(output: Path, alias: str = "default", media_root: Path | None = None) -> Path:
+def backup(
+    output: Path, alias: str = "default", media_root: Path | None = None
+) -> Path:
     """Write a backup folder under `output` and return its path."""
     from django.conf import settings
 
