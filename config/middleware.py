@@ -88,3 +88,80 @@ class QueryCountMiddleware:
             response = self.get_response(request)
         response[self.header] = str(count)
         return response
+
+
+class RateLimitMiddleware:
+    """Refuse searches and uploads that come too fast from one person.
+
+    A search is a GET with a non-empty ``q``; an upload is a multipart POST. Each
+    is counted per signed-in person (per address for visitors) in fixed windows:
+    SEARCH_RATE_LIMIT searches a minute, UPLOAD_RATE_LIMIT uploads an hour. Over
+    the limit the answer is 429 with a page saying when to try again. The counts
+    live in the default cache: give several app servers a shared cache.
+    """
+
+    WINDOWS = {"search": 60, "upload": 3600}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def scope_of(request) -> str | None:
+        if request.method == "GET" and request.GET.get("q", "").strip():
+            return "search"
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            return "upload"
+        return None
+
+    @staticmethod
+    def limit_of(scope: str) -> int:
+        return {
+            "search": settings.SEARCH_RATE_LIMIT,
+            "upload": settings.UPLOAD_RATE_LIMIT,
+        }[scope]
+
+    def __call__(self, request):
+        scope = self.scope_of(request)
+        if scope is not None:
+            wait = self.count(request, scope)
+            if wait:
+                return self.refuse(request, scope, wait)
+        return self.get_response(request)
+
+    def count(self, request, scope: str) -> int:
+        """Count one more; return the seconds to wait when over the limit, else 0."""
+        import time
+
+        from django.core.cache import cache
+
+        window = self.WINDOWS[scope]
+        now = int(time.time())
+        user = getattr(request, "user", None)
+        who = (
+            f"u{user.pk}"
+            if user is not None and user.is_authenticated
+            else f"a{client_ip(request)}"
+        )
+        key = f"rate:{scope}:{who}:{now // window}"
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            count = 1
+        if count <= self.limit_of(scope):
+            return 0
+        return window - now % window or 1
+
+    @staticmethod
+    def refuse(request, scope: str, wait: int):
+        from django.shortcuts import render
+
+        response = render(
+            request,
+            "429.html",
+            {"scope": scope, "wait": wait, "minutes": (wait + 59) // 60},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditMiddleware",
+    "config.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
@@ -224,6 +225,9 @@ STORAGES = {
 }
 # Largest upload accepted, in megabytes.
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
+# Searches per minute and uploads per hour that one person (or address) may make.
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60, minimum=1)
+UPLOAD_RATE_LIMIT = env_int("UPLOAD_RATE_LIMIT", 120, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
