@@ -1,0 +1,147 @@
+"""The world of the permission matrix: one of everything the URLs point at, in
+CB-A1 (a grassroots union) under CB-A (an upper-level union), and a person for
+every role the matrix asks about."""
+
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from awards import dossier as dossiers
+from awards import services as award_services
+from awards.models import AwardForm
+from documents.models import IssuedDocument
+from goldbook.models import GoldBookEntry
+from initiatives.models import Attachment
+from jobs.models import Job
+from jobs.services import job_enqueue
+from tests.awards.conftest import Movement
+from tests.initiatives import council_world
+from tests.initiatives.helpers import (
+    attach,
+    idea_for,
+    make_request,
+    registration_for,
+)
+from tests.units.import_helpers import check, csv_bytes, person_row
+from units import services as unit_services
+from units.models import ImportBatch, Membership, Role
+
+# The roles of the matrix, in the order of its columns.
+ROLES = (
+    "anonymous",
+    "outsider",
+    "member",
+    "officer",
+    "support_team",
+    "council_member",
+    "recused_member",
+    "emulation_staff",
+    "parent_admin",
+    "sibling_admin",
+)
+
+
+def _award_round(movement, cast):
+    """CB-A's award round: CB-A1 and a member of it selected, a dossier issued."""
+    movement.full_year(cast.tree.a1, cast.councils.a1)
+    movement.entry(cast.councils.a1, filer=cast.a1_member)
+    movement.rate_member(cast.a1_member, cast.tree.a1)
+    paper = AwardForm.objects.get(name="Giấy khen")
+    award_round = movement.round(cast.tree.a, forms=[paper])
+    candidates = [
+        award_services.candidate_add(
+            award_round=award_round, actor=cast.a_staff, unit=cast.tree.a1
+        ),
+        award_services.candidate_add(
+            award_round=award_round, actor=cast.a_staff, person=cast.a1_member
+        ),
+    ]
+    for candidate in candidates:
+        award_services.attest(
+            candidate=candidate, actor=cast.a_staff, criterion="compliance", met=True
+        )
+        award_services.nominate(
+            candidate=candidate, actor=cast.a_staff, award_form=paper
+        )
+    award_services.selection_record(
+        award_round=award_round,
+        actor=cast.a_staff,
+        held_on=timezone.localdate(),
+        chaired_by="Đàm Minh Quân",
+        members_total=9,
+        members_present=8,
+        votes={c.pk: 8 for c in candidates},
+    )
+    award_round.refresh_from_db()
+    dossier = dossiers.dossier_issue(award_round=award_round, actor=cast.a_staff)
+    return award_round, candidates, dossier
+
+
+def build(cast) -> SimpleNamespace:
+    world = council_world.build(cast)
+    tree = cast.tree
+    people = world.people
+    member = people["creator"]  # a member of CB-A1 and the author of its requests
+    world.roles = {
+        "anonymous": None,
+        "outsider": cast.outsider,
+        "member": member,
+        "officer": cast.a_officer,
+        "support_team": cast.a1_support,
+        "council_member": people["member"],
+        "recused_member": people["recused"],
+        "emulation_staff": cast.a_staff,
+        "parent_admin": cast.a_admin,
+        "sibling_admin": cast.b_admin,
+    }
+    assert tuple(world.roles) == ROLES
+
+    # Requests' satellites: a draft with a file, a registration, an idea.
+    world.draft = make_request(member, unit=tree.a1, recognizing_unit=tree.a)
+    world.attachment = attach(world.draft, member)
+    assert isinstance(world.attachment, Attachment)
+    world.registration = registration_for(member, tree.a1)
+    world.idea = idea_for(member, tree.a1)
+
+    # Units: a block, an import waiting to be applied, a role to revoke.
+    world.unit = tree.a1
+    world.unit_a = tree.a
+    world.person = member
+    world.block = unit_services.block_create(
+        organizer=tree.a,
+        year=timezone.localdate().year,
+        name="Khối thi đua số 1",
+        actor=cast.a_staff,
+    )
+    world.block_member = unit_services.block_member_set(
+        block=world.block, unit=tree.a1, role="member", actor=cast.a_staff
+    )
+    world.batch = check(
+        tree.a1,
+        ImportBatch.Kind.PEOPLE,
+        csv_bytes([person_row("CB-A1", "Lò Văn Mới", email="moi@truong.vn")]),
+        cast.a_admin,
+        name="nguoi.csv",
+    )
+    world.membership = Membership.objects.get(
+        user=cast.a1_support, unit=tree.a1, role=Role.SUPPORT_TEAM
+    )
+
+    # Gold Book and awards (in CB-A1's book; CB-A's round and dossier).
+    movement = Movement(cast)
+    world.award_round, world.candidates, world.dossier = _award_round(movement, cast)
+    world.candidate = world.candidates[0]
+    world.entry = GoldBookEntry.objects.filter(book__unit=tree.a1).first()
+    world.waiting = movement.gold.recognised(cast.councils.a1)
+    world.document = world.entry.decision or IssuedDocument.objects.first()
+    from awards.models import MovementRecord, Pact
+
+    world.record = MovementRecord.objects.filter(unit=tree.a1).first()
+    world.pact = Pact.objects.first()
+    world.job = job_enqueue(
+        kind=Job.Kind.GOLDBOOK_PRINT,
+        arguments={"unit": tree.a.pk},
+        owner=cast.a_staff,
+        title="Sổ vàng",
+    )
+    return world
