@@ -82,3 +82,19 @@ def test_the_detector_finds_inline_content():
     ]
     assert inline_content('<button onclick="go()">') == ["<button onclick="]
     assert inline_content('<script src="/static/js/app.js"></script>') == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:index",
+        "admin:units_unit_changelist",
+        "admin:units_user_add",
+        "admin:initiatives_initiative_changelist",
+    ],
+)
+def test_the_admin_needs_nothing_inline_either(cast, client_for, name):
+    response = client_for(cast.superuser).get(reverse(name))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"]
+    assert inline_content(response.content.decode()) == []
