@@ -112,3 +112,16 @@ def type_name(target_type: str) -> str:
         return str(apps.get_model(target_type)._meta.verbose_name).capitalize()
     except (LookupError, ValueError):
         return target_type
+
+
+def history_url(user, obj, unit) -> str | None:
+    """The audit log filtered on one record, for those who may read it (the
+    administrators of its unit or above); None for everyone else."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if unit is None or not access.holds(user, unit, access.ADMIN_ROLES):
+        return None
+    query = urlencode({"target_type": obj._meta.label_lower, "target_id": obj.pk})
+    return f"{reverse('audit:entry_list')}?{query}"

@@ -443,3 +443,16 @@ def test_the_list_costs_the_same_for_few_and_many_entries(cast, client_for):
         client.get(url)
     assert len(many) == len(few)
     assert len(many) <= 12
+
+
+def test_the_request_page_links_its_history_for_admins_only(cast, client_for, logged):
+    a, _b = logged
+    initiative_services.initiative_submit(initiative=a, actor=cast.a1_member)
+    page = reverse("initiatives:detail", args=[a.pk])
+    link = (
+        f"{reverse('audit:entry_list')}?target_type=initiatives.initiative"
+        f"&amp;target_id={a.pk}"
+    )
+    assert link in listed(client_for(cast.a_admin).get(page))
+    assert link not in listed(client_for(cast.a1_member).get(page))
+    assert link not in listed(client_for(cast.a_staff).get(page))
