@@ -5,6 +5,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -15,8 +16,10 @@ def text_cell(sheet, value):
     if value is None:
         return cell
     if isinstance(value, str):
-        # Strings starting with "=" would otherwise be written as formulas.
-        cell.value = value.replace("\x00", "")
+        # Control characters (a vertical tab pasted from Word, NUL) cannot be
+        # stored in a sheet: they are dropped. Strings starting with "=" would
+        # otherwise be written as formulas.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
     else:
         cell.value = value
