@@ -41,6 +41,7 @@ from units import access
 from units.forms import run_service
 from units.models import Unit
 from units.selectors import top_units_for_user
+from units.text import whole_number
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 PICKER_LIMIT = 500
@@ -59,9 +60,10 @@ def _unit_from_query(request) -> Unit:
     """The unit named by ?unit=, or the user's top unit; 404 when there is none."""
     value = request.GET.get("unit", "")
     if value:
-        if not value.isdigit():
+        pk = whole_number(value)
+        if pk is None:
             raise Http404
-        return _unit(request, int(value))
+        return _unit(request, pk)
     tops = top_units_for_user(request.user)
     if not tops:
         raise Http404
@@ -69,9 +71,9 @@ def _unit_from_query(request) -> Unit:
 
 
 def _year(request) -> int:
-    value = request.GET.get("year", "")
-    if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
-        return int(value)
+    year = whole_number(request.GET.get("year"))
+    if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
+        return year
     return timezone.localdate().year
 
 

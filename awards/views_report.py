@@ -20,6 +20,7 @@ from awards.report_outputs import page_charts, report_pdf, report_xlsx
 from initiatives.selectors import unit_q
 from units import access
 from units.models import Unit, UnitKind
+from units.text import whole_number
 
 FIRST_YEAR = 1990
 # Units offered in the report's unit list; the units below are reached from
@@ -28,10 +29,10 @@ UNIT_CHOICES_LIMIT = 300
 
 
 def _year(request) -> int:
-    value = request.GET.get("year", "")
+    year = whole_number(request.GET.get("year"))
     this_year = timezone.localdate().year
-    if value.isdigit() and FIRST_YEAR <= int(value) <= this_year + 1:
-        return int(value)
+    if year is not None and FIRST_YEAR <= year <= this_year + 1:
+        return year
     return this_year
 
 
@@ -50,9 +51,10 @@ def _report_unit(request) -> Unit:
     reads reports), or the user's own highest unit."""
     value = request.GET.get("unit", "")
     if value:
-        if not value.isdigit():
+        pk = whole_number(value)
+        if pk is None:
             raise Http404
-        return access.get_for_user(request.user, Unit, "view_report", pk=value)
+        return access.get_for_user(request.user, Unit, "view_report", pk=pk)
     unit = default_report_unit(request.user)
     if unit is None:
         raise PermissionDenied

@@ -30,7 +30,7 @@ from units import access
 from units.forms import run_service
 from units.models import Membership, Unit
 from units.steps import flash_errors
-from units.text import search_terms
+from units.text import search_terms, whole_number
 
 # How many people the "add an individual" list shows at once.
 PEOPLE_SHOWN = 50
@@ -98,10 +98,10 @@ def index(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_create(request):
-    unit_pk = request.GET.get("unit", "")
-    if not unit_pk.isdigit():
+    unit_pk = whole_number(request.GET.get("unit"))
+    if unit_pk is None:
         raise Http404
-    unit = access.get_for_user(request.user, Unit, "view", pk=int(unit_pk))
+    unit = access.get_for_user(request.user, Unit, "view", pk=unit_pk)
     if not access.can(request.user, "run", AwardRound(unit=unit)):
         raise PermissionDenied
     award_forms = AwardForm.objects.filter(is_active=True).order_by("order", "name")
@@ -166,7 +166,7 @@ def round_detail(request, pk):
         "selection": _selection(award_round),
     }
     if can_run:
-        query = request.GET.get("q", "").strip()[:100]
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
         taken_units = {c.unit_id for c in candidates if c.kind == "collective"}
         taken_people = {c.person_id for c in candidates if c.person_id}
         people = list(_people(award_round, query, taken_people)[: PEOPLE_SHOWN + 1])

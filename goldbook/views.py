@@ -33,6 +33,7 @@ from units.forms import run_service
 from units.models import Membership, Unit, User
 from units.selectors import top_units_for_user
 from units.steps import flash_errors
+from units.text import whole_number
 
 
 def _book(request, unit_pk, action="view") -> GoldBook:
@@ -55,8 +56,8 @@ def _entry(request, pk, action="view") -> GoldBookEntry:
 
 
 def _year(request) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 1990 <= int(value) <= 2100 else None
+    year = whole_number(request.GET.get("year"))
+    return year if year is not None and 1990 <= year <= 2100 else None
 
 
 @login_required

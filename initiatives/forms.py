@@ -17,6 +17,7 @@ from units.forms import (
     DecimalTextField,
     NormalizedForm,
     SubtreeFilterForm,
+    normalize_text,
     offer_units,
     past_or_today,
     quick_selects,
@@ -194,16 +195,22 @@ class AuthorForm(forms.Form):
         return found[0]
 
     def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = nfc(value).strip()
+        cleaned = normalize_text(self, super().clean())
         person = cleaned.get("person")
         if person and not cleaned.get("full_name"):
             cleaned["full_name"] = person.full_name
+        # Anything typed in a row makes it an author: none is dropped unsaid.
         filled = any(
             cleaned.get(name)
-            for name in ("person", "full_name", "workplace", "position", "share")
+            for name in (
+                "person",
+                "full_name",
+                "date_of_birth",
+                "workplace",
+                "position",
+                "qualification",
+                "share",
+            )
         )
         if filled:
             if not cleaned.get("full_name"):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from units.models import (
     EmulationBlockMember,
@@ -22,7 +23,7 @@ from units.models import (
     User,
     child_kinds,
 )
-from units.text import nfc
+from units.text import nfc, whole_number
 
 
 class DateInput(forms.DateInput):
@@ -78,15 +79,37 @@ class DecimalTextField(forms.DecimalField):
         return {}
 
 
+def normalize_text(form: forms.Form, cleaned: dict) -> dict:
+    """Put every piece of text in Unicode normal form C, trimmed, and check its
+    length again: a few characters grow when composed, past the field's limit."""
+    for name, value in list(cleaned.items()):
+        if not isinstance(value, str):
+            continue
+        value = nfc(value).strip()
+        cleaned[name] = value
+        field = form.fields.get(name)
+        limit = getattr(field, "max_length", None)
+        if limit is not None and len(value) > limit and name not in form.errors:
+            form.add_error(
+                name,
+                # Django's own message, in Django's own translations.
+                ngettext(
+                    "Ensure this value has at most %(limit_value)d character "
+                    "(it has %(show_value)d).",
+                    "Ensure this value has at most %(limit_value)d characters "
+                    "(it has %(show_value)d).",
+                    limit,
+                )
+                % {"limit_value": limit, "show_value": len(value)},
+            )
+    return cleaned
+
+
 class NormalizedForm(forms.Form):
     """Store every piece of text in Unicode normal form C, trimmed."""
 
     def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = nfc(value).strip()
-        return cleaned
+        return normalize_text(self, super().clean())
 
 
 FULL_TIME_CHOICES = [
@@ -380,8 +403,8 @@ def offer_units(form: forms.Form, name: str, units) -> None:
         rows = list(units[: OFFERED_UNITS + 1])
         if len(rows) > OFFERED_UNITS:
             keep = ~Q(kind=Unit.Kind.GRASSROOTS)
-            if isinstance(chosen, str) and chosen.isdigit():
-                keep |= Q(pk=int(chosen))
+            if whole_number(chosen) is not None:
+                keep |= Q(pk=whole_number(chosen))
             rows = list(units.filter(keep)[:OFFERED_UNITS])
         return [
             ("", field.empty_label),

@@ -293,11 +293,28 @@ def _read_xlsx(data: bytes) -> Table:
     return _table_from_grid(grid, problems)
 
 
+def _utf16_order(data: bytes) -> str | None:
+    """Recognise UTF-16 without a byte-order mark: a NUL byte beside every Latin
+    letter, on one side (which says the byte order). A stray NUL in a UTF-8 file
+    is not enough."""
+    half = len(data) // 2
+    if half < 2:
+        return None
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if odd >= half * 0.3 and odd > even:
+        return "utf-16-le"
+    if even >= half * 0.3 and even > odd:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         candidates = [(data[len(codecs.BOM_UTF8) :], "utf-8")]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [(data, "utf-16")]
+    elif _utf16_order(data):
+        candidates = [(data, _utf16_order(data))]
     else:
         candidates = [(data, "utf-8"), (data, "cp1258")]
     # A byte-order mark followed by other bytes (or cut short) is a damaged file,

@@ -27,6 +27,10 @@ code_validator = RegexValidator(
 )
 
 
+# The folded search key of people and units.
+SEARCH_TEXT_LENGTH = 600
+
+
 class UnitKind(models.TextChoices):
     NATIONAL = "national", _("national confederation")
     PROVINCE = "province", _("provincial federation")
@@ -69,7 +73,9 @@ class User(AbstractUser):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     qualification = models.CharField(_("qualification"), max_length=150, blank=True)
     # Folded name, user name, email and phone for accent-insensitive search.
-    search_text = models.CharField(max_length=600, default="", editable=False)
+    search_text = models.CharField(
+        max_length=SEARCH_TEXT_LENGTH, default="", editable=False
+    )
 
     objects = UserManager()
 
@@ -105,9 +111,11 @@ class User(AbstractUser):
         Called by save(); bulk inserts call it themselves.
         """
         self.full_name = nfc(self.full_name or "").strip()
+        # Folding can lengthen text (a Hangul syllable becomes three letters):
+        # the key keeps what fits its column.
         self.search_text = fold(
             " ".join([self.full_name, self.username, self.email, self.phone])
-        )
+        )[:SEARCH_TEXT_LENGTH]
 
     def get_absolute_url(self):
         return reverse("units:person_detail", args=[self.pk])
@@ -174,7 +182,9 @@ class Unit(MP_Node):
         related_name="predecessors",
         verbose_name=_("successor"),
     )
-    search_text = models.CharField(max_length=600, default="", editable=False)
+    search_text = models.CharField(
+        max_length=SEARCH_TEXT_LENGTH, default="", editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -220,7 +230,9 @@ class Unit(MP_Node):
         """
         for field in ("name", "short_name", "abbreviation", "place_name"):
             setattr(self, field, nfc(getattr(self, field) or "").strip())
-        self.search_text = fold(" ".join([self.name, self.short_name, self.code]))
+        self.search_text = fold(" ".join([self.name, self.short_name, self.code]))[
+            :SEARCH_TEXT_LENGTH
+        ]
 
     def get_absolute_url(self):
         return reverse("units:detail", args=[self.pk])

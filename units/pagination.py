@@ -42,7 +42,14 @@ def _decode(cursor: str) -> tuple[list, str, int] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         values, direction, number = data["v"], data["d"], int(data["n"])
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        OverflowError,
+        binascii.Error,
+        UnicodeDecodeError,
+    ):
         return None
     if direction not in ("next", "prev") or not isinstance(values, list):
         return None
@@ -86,7 +93,7 @@ def keyset_page(
             found = list(
                 queryset.filter(_after(order, values)).order_by(*order)[: size + 1]
             )
-        except (ValueError, TypeError, ValidationError):
+        except (ValueError, TypeError, OverflowError, ValidationError):
             found = None  # a cursor edited by hand: start again from page 1
         if found is not None:
             more = len(found) > size

@@ -26,5 +26,22 @@ def fold(value: str) -> str:
 
 
 def search_terms(query: str) -> list[str]:
-    """Split a search box query into folded words."""
-    return fold(query or "").split()
+    """Split a search box query into folded words (NUL bytes, which no database
+    column holds, dropped)."""
+    return fold((query or "").replace("\x00", "")).split()
+
+
+def whole_number(value) -> int | None:
+    """Read a number typed in a query string (an id, a year): ASCII digits only,
+    at most 18 of them, so that it fits a database integer; None otherwise.
+
+    str.isdigit() is not enough: "²" passes it and int() refuses it.
+    """
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= 18
+        and value.isascii()
+        and value.isdigit()
+    ):
+        return int(value)
+    return None

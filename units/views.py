@@ -42,6 +42,7 @@ from units.models import (
     Unit,
     User,
 )
+from units.text import whole_number
 
 # --- Helpers: fetch for this user ---------------------------------------------
 
@@ -532,8 +533,7 @@ def role_revoke(request, pk):
 @login_required
 @require_GET
 def block_list(request):
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    year = whole_number(request.GET.get("year"))
     blocks = selectors.block_list_for_user(request.user, year=year)
     page = Paginator(blocks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     organizers = [

@@ -238,7 +238,7 @@ class CouncilItem(models.Model):
     yes_count = models.PositiveSmallIntegerField(null=True, blank=True)
     no_count = models.PositiveSmallIntegerField(null=True, blank=True)
     average_score = models.DecimalField(
-        _("average score"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("average score"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     reasons = models.TextField(_("conclusion and reasons"), blank=True)
     decision = models.ForeignKey(
@@ -349,7 +349,7 @@ class ScoreSheet(models.Model):
         CouncilMember, on_delete=models.CASCADE, related_name="score_sheets"
     )
     comments = models.TextField(_("comments"), blank=True)
-    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=9, decimal_places=2, default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -369,7 +369,7 @@ class Score(models.Model):
         ScoreSheet, on_delete=models.CASCADE, related_name="scores"
     )
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
 
     class Meta:
         verbose_name = _("score")
@@ -481,7 +481,7 @@ class AgendaItem(models.Model):
     eligible_count = models.PositiveSmallIntegerField(null=True, blank=True)
     votes_needed = models.PositiveSmallIntegerField(null=True, blank=True)
     average_score = models.DecimalField(
-        max_digits=6, decimal_places=2, null=True, blank=True
+        max_digits=9, decimal_places=2, null=True, blank=True
     )
     outcome = models.CharField(
         _("result"), max_length=20, choices=Outcome.choices, blank=True

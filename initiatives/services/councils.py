@@ -510,8 +510,9 @@ def score_sheet_save(
     sheet.total = sum(
         (points[c.pk] for c in criteria if points.get(c.pk) is not None), Decimal("0")
     )
-    if submit:
-        sheet.submitted_at = timezone.now()
+    # Saving a draft over a submitted sheet takes it back: it counts again only
+    # when submitted complete.
+    sheet.submitted_at = timezone.now() if submit else None
     sheet.save()
     return sheet
 

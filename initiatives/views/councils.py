@@ -32,6 +32,7 @@ from units.access import ADMIN_ROLES
 from units.forms import run_service
 from units.models import Unit
 from units.steps import flash_errors, run_step
+from units.text import whole_number
 
 
 def _council(request, pk, action=None) -> Council:
@@ -63,8 +64,7 @@ def _admin_units(user):
 @login_required
 @require_GET
 def council_list(request):
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    year = whole_number(request.GET.get("year"))
     councils = access.visible(request.user, Council).select_related("unit")
     if year:
         councils = councils.filter(year=year)
@@ -91,7 +91,7 @@ def council_create(request):
     if not units.exists():
         raise PermissionDenied
     initial = {"year": timezone.localdate().year}
-    if request.GET.get("unit", "").isdigit():
+    if whole_number(request.GET.get("unit")) is not None:
         initial["unit"] = request.GET["unit"]
     form = CouncilForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():

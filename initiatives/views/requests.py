@@ -46,6 +46,7 @@ from units.forms import run_service
 from units.models import Unit
 from units.pagination import keyset_page
 from units.steps import flash_errors, run_step
+from units.text import whole_number
 
 # --- Helpers ------------------------------------------------------------------
 
@@ -163,9 +164,10 @@ def initiative_create(request):
         raise PermissionDenied
     registration = None
     initial = {"year": timezone.localdate().year}
-    if request.GET.get("registration", "").isdigit():
+    registration_pk = whole_number(request.GET.get("registration"))
+    if registration_pk is not None:
         registration = access.get_for_user(
-            request.user, Registration, "edit", pk=request.GET["registration"]
+            request.user, Registration, "edit", pk=registration_pk
         )
         initial.update(
             title=registration.title,
@@ -551,7 +553,7 @@ def registration_withdraw(request, pk):
 def idea_list(request):
     status = request.GET.get("status")
     status = status if status in Idea.Status.values else None
-    query = request.GET.get("q", "")[:200]
+    query = request.GET.get("q", "").replace("\x00", "")[:200]
     ideas = selectors.idea_list_for_user(request.user, status=status, query=query)
     page = Paginator(ideas, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
