@@ -65,6 +65,28 @@ def browser():
         chromium.close()
 
 
+# The lists the data migrations fill (award forms, rating levels, fields).
+REFERENCE_LISTS = [
+    ("awards.migrations.0002_default_lists", "fill"),
+    ("initiatives.migrations.0002_default_fields", "add_fields"),
+]
+
+
+@pytest.fixture(autouse=True)
+def reference_lists(request):
+    """Fill the data migrations' lists again before each live-server test: the
+    test before it, whatever it was, ended with a flush of every table."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_LISTS:
+        getattr(import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def page(browser, live_server):
     # An English browser: the application must still answer in Vietnamese.

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -27,23 +26,7 @@ from tests.initiatives import council_world
 from tests.initiatives.helpers import make_request, registration_for
 from units.models import Membership, Role
 
-# Every test starts from the rows the data migrations wrote (the award forms and
-# rating levels among them), which live-server tests otherwise lose to the flush
-# that follows each of them.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def restore_migrated_rows(django_db_blocker):
-    """Put the migrated rows back once the module is done: a test with a
-    serialized rollback leaves the tables empty (content types too), and the
-    live-server tests that follow expect the database as migrated."""
-    yield
-    with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
