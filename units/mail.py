@@ -7,7 +7,8 @@ import threading
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from jobs.mail import mail_enqueue
@@ -26,6 +27,13 @@ def suppressed():
         _state.suppressed = previous
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """Render a plain-text template (a subject, a text body) without HTML
+    escaping: "A & B <c>" stays as typed, not "A &amp; B &lt;c&gt;"."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def send_templated(prefix: str, context: dict, recipients: list[str]) -> None:
     """Queue `emails/<prefix>_subject.txt`, `_body.txt` and `_body.html` for the
     worker, which sends them once the surrounding transaction commits.
@@ -39,9 +47,9 @@ def send_templated(prefix: str, context: dict, recipients: list[str]) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(
-            render_to_string(f"emails/{prefix}_subject.txt", context).split()
+            render_plain(f"emails/{prefix}_subject.txt", context).split()
         )
-        text = render_to_string(f"emails/{prefix}_body.txt", context)
+        text = render_plain(f"emails/{prefix}_body.txt", context)
         html = render_to_string(f"emails/{prefix}_body.html", context)
     message = EmailMultiAlternatives(subject, text, to=recipients)
     message.attach_alternative(html, "text/html")

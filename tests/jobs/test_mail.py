@@ -48,7 +48,9 @@ def test_mail_is_queued_as_plain_text_and_sent_by_the_worker(idea):
     (message,) = mail.outbox
     assert message.to == ["a@example.vn", "b@example.vn"]
     assert message.subject == job.arguments["subject"]
-    assert "Thư viện số" in message.subject
+    # Plain text as typed: no HTML escaping in the subject or the text body.
+    assert "Thư viện số <của> công đoàn" in message.subject
+    assert "&lt;" not in message.subject + message.body
     assert "\n" not in message.subject
     assert "Thư viện số <của> công đoàn" in message.body
     ((html, mimetype),) = message.alternatives
