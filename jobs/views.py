@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jobs.models import Job
 from jobs.services import job_enqueue
+from units import access
+from units.models import Unit
 
 # Seconds between two looks at a job that is not finished.
 REFRESH_SECONDS = 3
@@ -29,6 +31,29 @@ TICKET_MAX_AGE = 60 * 60
 
 def _own(request, pk) -> Job:
     return get_object_or_404(Job, pk=pk, owner=request.user)
+
+
+def _may_still_read(user, job: Job) -> bool:
+    """Whether the person who asked for a print may still read what it prints:
+    a role may have ended since (then the file is out of their scope)."""
+    from awards.models import Dossier
+    from goldbook.models import GoldBook
+
+    if job.kind == Job.Kind.GOLDBOOK_PRINT:
+        book = (
+            GoldBook.objects.filter(unit__in=access.visible(user, Unit))
+            .filter(unit_id=job.arguments.get("unit"))
+            .select_related("unit")
+            .first()
+        )
+        return book is not None and access.can(user, "view", book)
+    if job.kind == Job.Kind.DOSSIER_BUNDLE:
+        return (
+            access.visible(user, Dossier)
+            .filter(pk=job.arguments.get("dossier"))
+            .exists()
+        )
+    return False
 
 
 def _pending(user, kind: str, arguments: dict) -> Job | None:
@@ -129,7 +154,11 @@ def job_detail(request, pk):
 @require_GET
 def job_file(request, pk):
     job = _own(request, pk)
-    if job.status != Job.Status.DONE or not job.file:
+    if (
+        job.status != Job.Status.DONE
+        or not job.file
+        or not _may_still_read(request.user, job)
+    ):
         raise Http404
     try:
         handle = job.file.open("rb")

@@ -21,6 +21,8 @@ from tests.goldbook.conftest import Gold
 from tests.initiatives.helpers import assert_login_redirect, pdf_text
 from tests.initiatives.pdf_helpers import squash
 from tests.jobs.conftest import run_worker
+from units import services as unit_services
+from units.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +276,30 @@ def test_only_the_person_who_asked_sees_the_job_and_its_file(client_for, cast, d
     assert_login_redirect(anonymous.post(reverse("jobs:start")), reverse("jobs:start"))
     owner = client_for(cast.a_staff)
     assert owner.get(reverse("jobs:file", args=[987654])).status_code == 404
+
+
+def test_a_print_is_not_served_to_someone_who_has_lost_the_right(
+    client_for, cast, done
+):
+    url = reverse("jobs:file", args=[done.pk])
+    assert client_for(cast.a_staff).get(url).status_code == 200
+    role = Membership.objects.get(user=cast.a_staff, role=Role.EMULATION_STAFF)
+    unit_services.role_revoke(membership=role, actor=cast.a_admin)
+    assert client_for(cast.a_staff).get(url).status_code == 404
+
+
+def test_a_dossier_bundle_is_served_while_the_dossier_is_in_scope(
+    client_for, cast, prepared, long_prints
+):
+    job = ask(
+        client_for(cast.a_staff), reverse("awards:dossier_bundle", args=[prepared.pk])
+    )
+    run_worker()
+    url = reverse("jobs:file", args=[job.pk])
+    assert client_for(cast.a_staff).get(url).status_code == 200
+    role = Membership.objects.get(user=cast.a_staff, role=Role.EMULATION_STAFF)
+    unit_services.role_revoke(membership=role, actor=cast.a_admin)
+    assert client_for(cast.a_staff).get(url).status_code == 404
 
 
 def test_my_prints_lists_my_prints_and_no_mail(client_for, cast, done):
