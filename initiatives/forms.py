@@ -130,7 +130,17 @@ class InitiativeForm(NormalizedForm):
         max_length=20000,
         help_text=_("You can also attach the signed confirmation as a file."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={
+            "invalid": _("This page was changed outside the form: reload it."),
+            "min_value": _("This page was changed outside the form: reload it."),
+            "max_value": _("This page was changed outside the form: reload it."),
+        },
+    )
 
     def __init__(self, *args, units, recognising_units, **kwargs):
         super().__init__(*args, **kwargs)

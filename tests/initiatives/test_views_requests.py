@@ -10,6 +10,9 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from documents.models import IssuedDocument
 from initiatives import services
@@ -380,6 +383,23 @@ def test_edit_a_request(world, client_for, who):
     errors = response.context and response.context["form"].errors
     assert (world.draft.title, world.draft.version) == ("Bản nháp đã sửa", 2), errors
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("version", ["abc", "-1", "99999999999"])
+def test_a_version_edited_by_hand_is_refused_with_a_message(world, client_for, version):
+    client = signed_in(world, client_for, "creator")
+    path = url(world, "initiatives:edit", "draft")
+    data = request_form(
+        world, title="Sửa tay", authors=[("creator", "100")], version=None
+    )
+    data["version"] = version
+    response = client.post(path, data)
+    assert response.status_code == 200
+    with translation.override("vi"):
+        message = gettext("This page was changed outside the form: reload it.")
+    assert escape(message) in response.content.decode()
+    world.draft.refresh_from_db()
+    assert world.draft.title != "Sửa tay"
 
 
 def test_submit_a_request(world, client_for):
