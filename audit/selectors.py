@@ -125,3 +125,14 @@ def history_url(user, obj, unit) -> str | None:
         return None
     query = urlencode({"target_type": obj._meta.label_lower, "target_id": obj.pk})
     return f"{reverse('audit:entry_list')}?{query}"
+
+
+def unit_log_url(user, unit) -> str | None:
+    """The audit log of a unit and the units below it, for its administrators."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if unit is None or not access.holds(user, unit, access.ADMIN_ROLES):
+        return None
+    return f"{reverse('audit:entry_list')}?{urlencode({'unit': unit.pk})}"

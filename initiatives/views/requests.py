@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.selectors import history_url as audit_history_url
 from initiatives import exports, printing, selectors, services
 from initiatives.forms import (
     SORTS,
@@ -282,7 +281,6 @@ def initiative_detail(request, pk):
             "withdraw_form": WithdrawForm() if rights["can_withdraw"] else None,
             "idea": Idea.objects.filter(initiative=initiative).first(),
             "registrations": initiative.registrations.all(),
-            "audit_url": audit_history_url(user, initiative, initiative.unit),
             **rights,
         },
     )

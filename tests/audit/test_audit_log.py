@@ -456,3 +456,39 @@ def test_the_request_page_links_its_history_for_admins_only(cast, client_for, lo
     assert link in listed(client_for(cast.a_admin).get(page))
     assert link not in listed(client_for(cast.a1_member).get(page))
     assert link not in listed(client_for(cast.a_staff).get(page))
+
+
+@pytest.fixture
+def world_of_records(cast, settings, tmp_path):
+    from tests.permission_world import build
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build(cast)
+
+
+def test_record_pages_link_their_history_for_admins_only(
+    world_of_records, client_for, cast
+):
+    world = world_of_records
+    pages = {
+        reverse("units:detail", args=[world.unit.pk]): f"?unit={world.unit.pk}",
+        reverse("goldbook:entry", args=[world.entry.pk]): (
+            f"?target_type=goldbook.goldbookentry&amp;target_id={world.entry.pk}"
+        ),
+        reverse("initiatives:session_detail", args=[world.open.pk]): (
+            f"?target_type=initiatives.session&amp;target_id={world.open.pk}"
+        ),
+        reverse("awards:round", args=[world.award_round.pk]): (
+            f"?target_type=awards.awardround&amp;target_id={world.award_round.pk}"
+        ),
+        reverse("awards:dossier", args=[world.dossier.pk]): (
+            f"?target_type=awards.dossier&amp;target_id={world.dossier.pk}"
+        ),
+    }
+    admin, staff = client_for(cast.a_admin), None
+    for page, query in pages.items():
+        link = reverse("audit:entry_list") + query
+        assert link in listed(admin.get(page)), page
+    staff = client_for(cast.a_staff)
+    for page, query in pages.items():
+        assert reverse("audit:entry_list") + query not in listed(staff.get(page))
