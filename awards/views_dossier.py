@@ -18,7 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from awards import dossier as dossiers
 from awards import word
 from awards.forms_dossier import DecisionForm, ReturnForm, SummaryForm
-from awards.models import Award, AwardRound, Candidate, CandidateSummary, Dossier
+from awards.models import (
+    Award,
+    AwardRound,
+    Candidate,
+    CandidateSummary,
+    Dossier,
+    MemberRating,
+)
 from awards.permissions import KEEPER_ROLES
 from jobs import print_dossier, prints
 from jobs.models import Job
@@ -326,10 +333,18 @@ def person_awards(request, user_pk):
         .filter(person=person)
         .select_related("award_form", "decision", "unit")
     )
+    # The member's yearly ratings: seen by the member and the keepers of the
+    # unions that gave them.
+    ratings = (
+        access.visible(request.user, MemberRating)
+        .filter(user=person)
+        .select_related("unit")
+        .order_by("-year")
+    )
     return render(
         request,
         "awards/dossier/history.html",
-        {"subject": person.full_name, "awards": awards},
+        {"subject": person.full_name, "awards": awards, "ratings": ratings},
     )
 
 

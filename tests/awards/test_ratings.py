@@ -470,3 +470,23 @@ def test_the_template_lists_the_rows_to_fill_and_imports_back(cast, client_for):
 def test_an_unknown_template_kind_is_not_found(cast, client_for):
     url = reverse("awards:ratings_template", args=[cast.tree.a.pk, "other"])
     assert client_for(cast.a_admin).get(url).status_code == 404
+
+
+def test_members_see_their_own_yearly_ratings(cast, client_for):
+    from django.utils.html import escape
+
+    services.member_rating_set(
+        user=cast.a1_member,
+        unit=cast.tree.a1,
+        year=timezone.localdate().year,
+        grade=MemberGrade.GOOD,
+        actor=cast.a_staff,
+    )
+    path = reverse("awards:person_awards", args=[cast.a1_member.pk])
+    label = escape(str(MemberGrade.GOOD.label))
+    own = client_for(cast.a1_member).get(path)
+    assert own.status_code == 200
+    assert label in own.content.decode()
+    assert escape(cast.tree.a1.name) in own.content.decode()
+    # The keepers of the union see it too.
+    assert label in client_for(cast.a_officer).get(path).content.decode()
