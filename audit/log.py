@@ -365,17 +365,6 @@ def record_updated(objects: Iterable[models.Model], before: dict) -> None:
     AuditEntry.objects.bulk_create(entries)
 
 
-def field_label(target_type: str, name: str) -> str:
-    """Return the verbose name of a followed field, or its name."""
-    for model in _tracked:
-        if model._meta.label_lower == target_type:
-            try:
-                return str(model._meta.get_field(name).verbose_name)
-            except LookupError:
-                break
-    return name
-
-
 def model_labels() -> Iterable[tuple[str, str]]:
     """Return (model label, its name) for every followed model, sorted by name."""
     return sorted(

@@ -57,38 +57,33 @@ def _known_person(name: str):
 
 
 def _tried_name(credentials) -> str:
-    name = str((credentials or {}).get("username") or "")
+    name = str(credentials.get("username") or "")
     return "".join(ch for ch in name if ch.isprintable())[:NAME_LIMIT]
 
 
+def _attempt(action: str, typed, request) -> None:
+    """A sign-in that did not go through: the name typed (never the password),
+    and the person it names when there is exactly one."""
+    name = _tried_name({"username": typed})
+    person = _known_person(name)
+    record(
+        action,
+        person,
+        unit_id=_person_unit(person) if person else None,
+        actor=None,
+        origin=_origin(request),
+        changes={"username": name},
+        target_type="" if person else "units.user",
+        target_repr=None if person else name,
+    )
+
+
 def _failed(sender, credentials, request=None, **kwargs):
-    name = _tried_name(credentials)
-    person = _known_person(name)
-    record(
-        Action.SIGN_IN_FAILED,
-        person,
-        unit_id=_person_unit(person) if person else None,
-        actor=None,
-        origin=_origin(request),
-        changes={"username": name},
-        target_type="" if person else "units.user",
-        target_repr=None if person else name,
-    )
+    _attempt(Action.SIGN_IN_FAILED, (credentials or {}).get("username"), request)
 
 
-def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    name = _tried_name({"username": username})
-    person = _known_person(name)
-    record(
-        Action.LOCKED_OUT,
-        person,
-        unit_id=_person_unit(person) if person else None,
-        actor=None,
-        origin=_origin(request),
-        changes={"username": name},
-        target_type="" if person else "units.user",
-        target_repr=None if person else name,
-    )
+def _locked_out(sender, request=None, username=None, **kwargs):
+    _attempt(Action.LOCKED_OUT, username, request)
 
 
 def _unit_moved(sender, unit, old_parent=None, **kwargs):

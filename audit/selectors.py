@@ -3,9 +3,11 @@ read."""
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,25 +116,21 @@ def type_name(target_type: str) -> str:
         return target_type
 
 
-def history_url(user, obj, unit) -> str | None:
-    """The audit log filtered on one record, for those who may read it (the
-    administrators of its unit or above); None for everyone else."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
+def _log_url(user, unit, query: dict) -> str | None:
+    """The audit log filtered by `query`, for the administrators of `unit` or
+    above; None for everyone else."""
     if unit is None or not access.holds(user, unit, access.ADMIN_ROLES):
         return None
-    query = urlencode({"target_type": obj._meta.label_lower, "target_id": obj.pk})
-    return f"{reverse('audit:entry_list')}?{query}"
+    return f"{reverse('audit:entry_list')}?{urlencode(query)}"
+
+
+def history_url(user, obj, unit) -> str | None:
+    """The entries of one record."""
+    return _log_url(
+        user, unit, {"target_type": obj._meta.label_lower, "target_id": obj.pk}
+    )
 
 
 def unit_log_url(user, unit) -> str | None:
-    """The audit log of a unit and the units below it, for its administrators."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    if unit is None or not access.holds(user, unit, access.ADMIN_ROLES):
-        return None
-    return f"{reverse('audit:entry_list')}?{urlencode({'unit': unit.pk})}"
+    """The entries of a unit and the units below it."""
+    return _log_url(user, unit, {"unit": unit.pk if unit else None})
