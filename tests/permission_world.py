@@ -7,14 +7,12 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from awards import dossier as dossiers
-from awards import services as award_services
-from awards.models import AwardForm
 from documents.models import IssuedDocument
 from goldbook.models import GoldBookEntry
 from initiatives.models import Attachment
 from jobs.models import Job
 from jobs.services import job_enqueue
-from tests.awards.conftest import Movement
+from tests.awards.conftest import Movement, select_round
 from tests.initiatives import council_world
 from tests.initiatives.helpers import (
     attach,
@@ -42,37 +40,8 @@ ROLES = (
 
 
 def _award_round(movement, cast):
-    """CB-A's award round: CB-A1 and a member of it selected, a dossier issued."""
-    movement.full_year(cast.tree.a1, cast.councils.a1)
-    movement.entry(cast.councils.a1, filer=cast.a1_member)
-    movement.rate_member(cast.a1_member, cast.tree.a1)
-    paper = AwardForm.objects.get(name="Giấy khen")
-    award_round = movement.round(cast.tree.a, forms=[paper])
-    candidates = [
-        award_services.candidate_add(
-            award_round=award_round, actor=cast.a_staff, unit=cast.tree.a1
-        ),
-        award_services.candidate_add(
-            award_round=award_round, actor=cast.a_staff, person=cast.a1_member
-        ),
-    ]
-    for candidate in candidates:
-        award_services.attest(
-            candidate=candidate, actor=cast.a_staff, criterion="compliance", met=True
-        )
-        award_services.nominate(
-            candidate=candidate, actor=cast.a_staff, award_form=paper
-        )
-    award_services.selection_record(
-        award_round=award_round,
-        actor=cast.a_staff,
-        held_on=timezone.localdate(),
-        chaired_by="Đàm Minh Quân",
-        members_total=9,
-        members_present=8,
-        votes={c.pk: 8 for c in candidates},
-    )
-    award_round.refresh_from_db()
+    """CB-A's award round (tests/awards/conftest.py), with a dossier issued."""
+    award_round, candidates, _entry = select_round(movement, cast)
     dossier = dossiers.dossier_issue(award_round=award_round, actor=cast.a_staff)
     return award_round, candidates, dossier
 

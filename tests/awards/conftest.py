@@ -123,16 +123,14 @@ def decided_items(council):
     return CouncilItem.objects.filter(council=council, decided_on__isnull=False)
 
 
-@pytest.fixture
-def selected_round(movement, cast):
-    """CB-A's round: CB-A1 (a collective) and a1_member (an individual) selected."""
+def select_round(movement, cast):
+    """CB-A's round: CB-A1 (a collective) and a1_member (an individual)
+    nominated and selected; returns (round, candidates, a1_member's entry)."""
     movement.full_year(cast.tree.a1, cast.councils.a1)
     entry = movement.entry(cast.councils.a1, filer=cast.a1_member)
     movement.rate_member(cast.a1_member, cast.tree.a1)
-    award_round = movement.round(
-        cast.tree.a, forms=[AwardForm.objects.get(name="Giấy khen")]
-    )
     paper = AwardForm.objects.get(name="Giấy khen")
+    award_round = movement.round(cast.tree.a, forms=[paper])
     candidates = [
         services.candidate_add(
             award_round=award_round, actor=cast.a_staff, unit=cast.tree.a1
@@ -157,3 +155,9 @@ def selected_round(movement, cast):
     )
     award_round.refresh_from_db()
     return award_round, candidates, entry
+
+
+@pytest.fixture
+def selected_round(movement, cast):
+    """CB-A's round: CB-A1 (a collective) and a1_member (an individual) selected."""
+    return select_round(movement, cast)

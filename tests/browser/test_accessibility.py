@@ -12,13 +12,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from awards import services as award_services
-from awards.models import AwardForm
 from initiatives.models import Field, Initiative, Scope, Status
-from tests.awards.conftest import Movement
+from tests.awards.conftest import Movement, select_round
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.test_journey_units import expect_language, sign_in
 from tests.goldbook.conftest import Gold
@@ -151,36 +148,7 @@ def honour_roll(cast) -> Visit:
 def award_round(cast) -> Visit:
     """CB-A's round with CB-A1 and a1_member nominated and the standing
     committee's selection recorded (as the awards fixture `selected_round`)."""
-    movement = Movement(cast)
-    movement.full_year(cast.tree.a1, cast.councils.a1)
-    movement.entry(cast.councils.a1, filer=cast.a1_member)
-    movement.rate_member(cast.a1_member, cast.tree.a1)
-    paper = AwardForm.objects.get(name="Giấy khen")
-    the_round = movement.round(cast.tree.a, forms=[paper])
-    candidates = [
-        award_services.candidate_add(
-            award_round=the_round, actor=cast.a_staff, unit=cast.tree.a1
-        ),
-        award_services.candidate_add(
-            award_round=the_round, actor=cast.a_staff, person=cast.a1_member
-        ),
-    ]
-    for candidate in candidates:
-        award_services.attest(
-            candidate=candidate, actor=cast.a_staff, criterion="compliance", met=True
-        )
-        award_services.nominate(
-            candidate=candidate, actor=cast.a_staff, award_form=paper
-        )
-    award_services.selection_record(
-        award_round=the_round,
-        actor=cast.a_staff,
-        held_on=timezone.localdate(),
-        chaired_by="Đàm Minh Quân",
-        members_total=9,
-        members_present=8,
-        votes={c.pk: 8 for c in candidates},
-    )
+    the_round, _candidates, _entry = select_round(Movement(cast), cast)
     return Visit(cast.a_staff, the_round.get_absolute_url(), cast.a1_member.full_name)
 
 
