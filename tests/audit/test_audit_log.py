@@ -492,3 +492,23 @@ def test_record_pages_link_their_history_for_admins_only(
     staff = client_for(cast.a_staff)
     for page, query in pages.items():
         assert reverse("audit:entry_list") + query not in listed(staff.get(page))
+
+
+def test_the_log_only_answers_get(cast, client_for):
+    client = client_for(cast.province_admin)
+    for name in ("audit:entry_list", "audit:entry_export"):
+        assert client.post(reverse(name)).status_code == 405
+
+
+def test_the_export_costs_the_same_for_few_and_many_entries(cast, client_for):
+    client = client_for(cast.province_admin)
+    url = reverse("audit:entry_export")
+    make_request(cast.a1_member, unit=cast.tree.a1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for index in range(30):
+        make_request(cast.b1_member, unit=cast.tree.b1, title=f"Sáng kiến {index}")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    assert len(xlsx_rows(response.content)) > 30
