@@ -1,10 +1,13 @@
 """Project-wide middleware and request helpers."""
 
+import time
 from contextlib import ExitStack
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -130,10 +133,6 @@ class RateLimitMiddleware:
 
     def count(self, request, scope: str) -> int:
         """Count one more; return the seconds to wait when over the limit, else 0."""
-        import time
-
-        from django.core.cache import cache
-
         window = self.WINDOWS[scope]
         now = int(time.time())
         user = getattr(request, "user", None)
@@ -155,8 +154,6 @@ class RateLimitMiddleware:
 
     @staticmethod
     def refuse(request, scope: str, wait: int):
-        from django.shortcuts import render
-
         response = render(
             request,
             "429.html",
