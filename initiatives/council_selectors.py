@@ -7,18 +7,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from documents.models import IssuedDocument
+from documents.models import DocumentKind, IssuedDocument
 from initiatives.models import (
     Author,
     Council,
     CouncilItem,
     Initiative,
+    Outcome,
     ReviewAssignment,
     Score,
     ScoreSheet,
     Session,
     Status,
 )
+from initiatives.services.sessions import series
 from units.spreadsheets import workbook_bytes
 
 OPEN = ("accepted", "under_review", "deferred")
@@ -234,3 +236,55 @@ def intake_register_xlsx(council: Council) -> bytes:
             rows(),
             [6, 12, 60, 40, 40, 24, 14, 14, 22],
         )
+
+
+@dataclass
+class SessionDocuments:
+    """What a closed session has issued, and whether anything it should issue is
+    still missing (a failure half-way leaves the rest for the secretary to issue)."""
+
+    documents: list
+    missing: bool
+
+
+def session_documents(session: Session, agenda: list) -> SessionDocuments:
+    """Every document the session issued: its minutes and decision, the excerpt of
+    each item, the certificates and refusal notices of its requests. `agenda` is
+    the session's agenda items with their `item` loaded."""
+    if session.status != Session.Status.CLOSED:
+        return SessionDocuments(documents=[], missing=False)
+    council = session.council
+    initiative_ids = [a.item.initiative_id for a in agenda]
+    documents = list(
+        IssuedDocument.objects.filter(
+            Q(
+                content_type=ContentType.objects.get_for_model(Session),
+                object_id=session.pk,
+            )
+            | Q(pk__in=[a.excerpt_id for a in agenda if a.excerpt_id])
+            | Q(pk__in=[a.item.decision_id for a in agenda if a.item.decision_id])
+            | Q(
+                content_type=ContentType.objects.get_for_model(Initiative),
+                object_id__in=initiative_ids,
+                series__unit=council.unit,
+                series__code__in=[series(council, "GCN"), series(council, "TB")],
+                kind__in=[DocumentKind.CERTIFICATE, DocumentKind.NOTICE],
+            )
+        )
+        .select_related("series")
+        .order_by("issued_at", "id")
+    )
+    noticed = {d.object_id for d in documents if d.kind == DocumentKind.NOTICE}
+    missing = (
+        session.minutes_id is None
+        or any(a.excerpt_id is None for a in agenda)
+        or any(
+            a.outcome == Outcome.RECOGNISED and a.item.decision_id is None
+            for a in agenda
+        )
+        or any(
+            a.outcome == Outcome.NOT_RECOGNISED and a.item.initiative_id not in noticed
+            for a in agenda
+        )
+    )
+    return SessionDocuments(documents=documents, missing=missing)

@@ -97,11 +97,15 @@ def for_user(user, to_count: dict) -> dict:
         seat.council for seat in seats if seat.role == CouncilRole.SECRETARY
     ]
     overdue = CouncilItem.objects.none()
+    intake_requests = Initiative.objects.none()
     if secretary_of:
-        to_count["intake_waiting"] = Initiative.objects.filter(
+        waiting = Initiative.objects.filter(
             status=Status.SUBMITTED,
             recognizing_unit__in={council.unit_id for council in secretary_of},
         )
+        to_count["intake_waiting"] = waiting
+        # The secretary opens the request itself to take it in.
+        intake_requests = waiting.order_by("submitted_at", "id")[:LIMIT]
         # Past the three months the law gives the recognising body to decide.
         overdue = (
             CouncilItem.objects.filter(
@@ -136,5 +140,6 @@ def for_user(user, to_count: dict) -> dict:
         "open_sessions": open_sessions,
         "planned_sessions": planned_sessions,
         "overdue_items": overdue,
+        "intake_requests": intake_requests,
         "unfiled_registrations": unfiled,
     }

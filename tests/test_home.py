@@ -77,6 +77,26 @@ def test_council_members_see_what_to_score_and_the_sessions_to_attend(cast, clie
     assert home(client_for, member).context["overdue_items"].count() == 0
 
 
+def test_the_secretary_is_led_to_each_request_waiting_for_intake(cast, client_for):
+    kit = Kit(cast)
+    council = cast.councils.a1
+    seats = kit.seat(council, 3)
+    secretary = seats[1].user
+    first = kit.request(council, title="Sổ tay điện tử cho tổ công đoàn")
+    second = kit.request(council, title="Hộp thư góp ý trực tuyến")
+    response = home(client_for, secretary)
+    assert response.context["intake_waiting"] == 2
+    assert list(response.context["intake_requests"]) == [first, second]
+    for initiative in (first, second):
+        assert f'href="{initiative.get_absolute_url()}"' in response.text
+    # Each request is its own line; the count line is left for more than fit.
+    assert (
+        reverse("initiatives:council_list")
+        not in response.text.split('id="todo"')[1].split("</section>")[0]
+    )
+    assert home(client_for, seats[2].user).context.get("intake_waiting", 0) == 0
+
+
 def test_the_support_team_sees_the_ideas_waiting(cast, client_for):
     idea_for(cast.a1_member, cast.tree.a1, title="Ý tưởng chờ góp ý")
     response = home(client_for, cast.a1_support)

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from initiatives import council_selectors as selectors
@@ -140,6 +141,7 @@ def session_detail(request, pk):
         )
     members = council.members.count()
     present = len(present_ids)
+    issued = selectors.session_documents(session, agenda)
     return render(
         request,
         "initiatives/session_detail.html",
@@ -161,7 +163,9 @@ def session_detail(request, pk):
             "votes_needed": council.votes_needed(members),
             "can_run": can_run,
             "can_close": access.can(user, "close", session),
-            "can_issue": access.can(user, "issue_documents", session),
+            "documents": issued.documents,
+            "can_issue": issued.missing
+            and access.can(user, "issue_documents", session),
             "my_seat": member,
         },
     )
@@ -211,14 +215,23 @@ def session_close(request, pk):
     except ValidationError as error:
         flash_errors(request, error)
         return redirect(session)
-    messages.success(request, _("The session is closed and its results are final."))
     try:
         issued = services.session_documents_issue(session=session, actor=request.user)
     except ValidationError as error:
+        messages.success(request, _("The session is closed and its results are final."))
         flash_errors(request, error)
     else:
+        # One message for the one click: the closing and what it issued.
         messages.success(
-            request, _("%(count)d documents were issued.") % {"count": len(issued)}
+            request,
+            ngettext(
+                "The session is closed, its results are final and %(count)d "
+                "document was issued.",
+                "The session is closed, its results are final and %(count)d "
+                "documents were issued.",
+                len(issued),
+            )
+            % {"count": len(issued)},
         )
     return redirect(session)
 

@@ -471,6 +471,21 @@ def test_ask_members_to_score_and_remind_them(
     assert state() == before
 
 
+def test_the_scorer_list_labels_its_date_as_a_due_date(world, client_for):
+    due = timezone.localdate() + datetime.timedelta(days=9)
+    council_services.reviewers_assign(
+        item=world.item_main,
+        members=[world.seats["member"]],
+        actor=world.people["secretary"],
+        due_on=due,
+    )
+    page = client_for(world.people["secretary"]).get(url(world, cw.ITEM))
+    day = due.strftime("%d/%m/%Y")
+    label = vietnamese(lambda: gettext("due by %(day)s") % {"day": day})
+    assert label != f"due by {day}"
+    assert f"({escape(label)})" in page.content.decode()
+
+
 def test_my_reviews(world, client_for):
     council_services.reviewers_assign(
         item=world.item_main,

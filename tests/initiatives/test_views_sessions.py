@@ -279,6 +279,21 @@ def test_close_a_session(world, client_for):
     ]
     assert kinds == sorted(expected)
     assert world.open.minutes is not None
+    # One click, one message: the closing and the five documents it issued.
+    assert cw.flashed(response) == [
+        vietnamese(
+            lambda: (
+                ngettext(
+                    "The session is closed, its results are final and %(count)d "
+                    "document was issued.",
+                    "The session is closed, its results are final and %(count)d "
+                    "documents were issued.",
+                    5,
+                )
+                % {"count": 5}
+            )
+        )
+    ]
 
 
 def test_issue_the_missing_documents(world, client_for, quick_pdfs):
@@ -535,6 +550,63 @@ def test_a_member_seated_after_planning_can_be_marked_present_and_vote(
     assert page.context["rows"][0]["can_vote"] is True
     client_for(late).post(url(world, "initiatives:agenda_vote"), {"choice": "yes"})
     assert Vote.objects.filter(agenda_item=world.agenda_open, member=seat).exists()
+
+
+ISSUE_BUTTON = "Issue missing documents"
+
+
+def test_the_closed_session_links_every_document_it_issued(
+    world, client_for, quick_pdfs
+):
+    client = client_for(world.people["secretary"])
+    # Closed without its documents: the button offers them and nothing is listed.
+    before = client.get(world.closed.get_absolute_url())
+    assert before.context["can_issue"] is True
+    assert before.context["documents"] == []
+    assert vi(ISSUE_BUTTON) in content(before)
+    issued = session_services.session_documents_issue(
+        session=world.closed, actor=world.people["secretary"]
+    )
+    # The minutes, the excerpt, the decision and a certificate per author.
+    assert sorted(d.kind for d in issued) == sorted(
+        [
+            DocumentKind.MINUTES,
+            DocumentKind.MINUTES_EXCERPT,
+            DocumentKind.DECISION,
+            DocumentKind.CERTIFICATE,
+        ]
+    )
+    after = client.get(world.closed.get_absolute_url())
+    page = content(after)
+    assert {d.pk for d in after.context["documents"]} == {d.pk for d in issued}
+    for document in issued:
+        link = reverse("documents:download", args=[document.pk])
+        assert f'href="{link}"' in page
+        assert escape(document.symbol) in page
+    # Nothing is missing any more: no button, for the chair either.
+    assert after.context["can_issue"] is False
+    assert vi(ISSUE_BUTTON) not in page
+    chair = client_for(world.people["chair"]).get(world.closed.get_absolute_url())
+    assert vi(ISSUE_BUTTON) not in content(chair)
+
+
+def test_a_refusal_notice_is_listed_and_its_absence_offers_the_button(
+    world, client_for, quick_pdfs
+):
+    cw.vote_everyone(world, world.open, choice=Vote.Choice.NO)
+    session_services.session_close(session=world.open, actor=world.people["chair"])
+    session_services.session_documents_issue(session=world.open, actor=None)
+    client = client_for(world.people["secretary"])
+    response = client.get(world.open.get_absolute_url())
+    kinds = {d.kind for d in response.context["documents"]}
+    assert DocumentKind.NOTICE in kinds
+    assert response.context["can_issue"] is False
+    # A notice lost on the way (e.g. a failure half-way) is missing again.
+    IssuedDocument.objects.filter(
+        kind=DocumentKind.NOTICE, object_id=world.main.pk
+    ).update(object_id=None, content_type=None)
+    response = client.get(world.open.get_absolute_url())
+    assert response.context["can_issue"] is True
 
 
 # --- Query count ----------------------------------------------------------------
