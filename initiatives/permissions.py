@@ -124,8 +124,10 @@ class InitiativePolicy(Policy):
             "view": lambda user, initiative: True,
             "edit": author_while_editable,
             "submit": author_while_editable,
+            # A draft has been filed nowhere: there is nothing to withdraw yet.
             "withdraw": lambda user, initiative: (
-                Status.WITHDRAWN in TRANSITIONS[initiative.status]
+                initiative.status != Status.DRAFT
+                and Status.WITHDRAWN in TRANSITIONS[initiative.status]
                 and is_author(user, initiative)
             ),
             # Intake: the recognising unit's emulation staff and administrators

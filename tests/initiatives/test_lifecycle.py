@@ -373,8 +373,9 @@ def may(state, role, action) -> bool:
     if action in ("edit", "submit"):
         return role in AUTHORS and state in ("draft", "returned")
     if action == "withdraw":
-        # Until a decision.
+        # Once filed (a draft has nothing to withdraw) and until a decision.
         return role in AUTHORS and state not in (
+            "draft",
             "withdrawn",
             "recognised",
             "not_recognised",

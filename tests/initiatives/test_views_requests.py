@@ -423,6 +423,21 @@ def test_withdraw_a_request(world, client_for):
     assert world.submitted.events.last().note == "Chưa xong."
 
 
+def test_a_draft_offers_no_withdrawal(world, client_for):
+    client = signed_in(world, client_for, "creator")
+    page = client.get(world.draft.get_absolute_url())
+    assert page.context["withdraw_form"] is None
+    withdraw_path = reverse("initiatives:withdraw", args=[world.draft.pk])
+    assert withdraw_path not in page.content.decode()
+    response = client.post(withdraw_path, {"reason": "Không cần nữa."})
+    assert response.status_code == 403
+    world.draft.refresh_from_db()
+    assert world.draft.status == Status.DRAFT
+    # Once filed, the same author may withdraw it.
+    submitted = client.get(world.submitted.get_absolute_url())
+    assert submitted.context["withdraw_form"] is not None
+
+
 def test_return_a_request(world, client_for, django_capture_on_commit_callbacks):
     client = signed_in(world, client_for, "a_staff")
     path = url(world, "initiatives:return", "submitted")
