@@ -224,9 +224,10 @@ MATRIX: dict[str, tuple] = {
         },
     ),
     "initiatives:submit": ("draft", {"POST": "L 404 302 404 403 404 404 404 404 404"}),
+    # A draft has nothing to withdraw, even for its author.
     "initiatives:withdraw": (
         "draft",
-        {"POST": "L 404 302 404 403 404 404 404 404 404"},
+        {"POST": "L 404 403 404 403 404 404 404 404 404"},
     ),
     "initiatives:return": (
         "main",
