@@ -5,10 +5,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from awards.models import MemberGrade, MovementRecord
-from units.forms import DateField, NormalizedForm
+from units.forms import BaseFormSet, DateField, NormalizedForm
 from units.models import EmulationBlock, EmulationBlockMember, Unit
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -132,7 +132,20 @@ class SignatoryForm(NormalizedForm):
         field.label_from_instance = unit_label
 
 
-class BaseSignatoryFormSet(forms.BaseFormSet):
+class BaseSignatoryFormSet(BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": ngettext_lazy(
+            "List at least %(num)d signing unit.",
+            "List at least %(num)d signing units.",
+            "num",
+        ),
+        "too_many_forms": ngettext_lazy(
+            "List at most %(num)d signing unit.",
+            "List at most %(num)d signing units.",
+            "num",
+        ),
+    }
+
     def __init__(self, *args, units, **kwargs):
         self.units = units
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from initiatives.models import (
     CouncilItem,
@@ -14,7 +15,13 @@ from initiatives.models import (
     Vote,
     VotingMode,
 )
-from units.forms import DateField, DecimalTextField, NormalizedForm, note_field
+from units.forms import (
+    BaseFormSet,
+    DateField,
+    DecimalTextField,
+    NormalizedForm,
+    note_field,
+)
 from units.models import Unit, User
 from units.text import nfc
 
@@ -104,8 +111,21 @@ class CriterionForm(forms.Form):
     )
 
 
+class BaseCriteriaFormSet(BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "List at most %(num)d criterion.", "List at most %(num)d criteria.", "num"
+        ),
+    }
+
+
 CriteriaFormSet = forms.formset_factory(
-    CriterionForm, extra=1, can_delete=True, max_num=15, validate_max=True
+    CriterionForm,
+    formset=BaseCriteriaFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=15,
+    validate_max=True,
 )
 
 

@@ -13,6 +13,7 @@ from initiatives.models import Attachment, Field, Initiative, Kind, Scope, Statu
 from initiatives.services import AuthorData, check_authors
 from initiatives.stages import OTHER_FIELD, Stage
 from units.forms import (
+    BaseFormSet,
     DateField,
     DecimalTextField,
     NormalizedForm,
@@ -244,9 +245,8 @@ class AuthorForm(forms.Form):
         )
 
 
-class BaseAuthorFormSet(forms.BaseFormSet):
+class BaseAuthorFormSet(BaseFormSet):
     default_error_messages = {
-        **forms.BaseFormSet.default_error_messages,
         "too_many_forms": _("List at most %(num)d authors."),
     }
 

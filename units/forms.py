@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from units.models import (
     EmulationBlockMember,
@@ -142,6 +142,23 @@ def note_field():
 def past_or_today(value: datetime.date | None):
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."))
+
+
+class BaseFormSet(forms.BaseFormSet):
+    """A formset whose own messages are in the project's catalogue: Django's
+    Vietnamese catalogue leaves "Please submit at least 1 form." in English."""
+
+    default_error_messages = {
+        "missing_management_form": _(
+            "The form arrived incomplete. Reload the page and enter it again."
+        ),
+        "too_many_forms": ngettext_lazy(
+            "Enter at most %(num)d row.", "Enter at most %(num)d rows.", "num"
+        ),
+        "too_few_forms": ngettext_lazy(
+            "Enter at least %(num)d row.", "Enter at least %(num)d rows.", "num"
+        ),
+    }
 
 
 class UnitCreateForm(NormalizedForm):

@@ -436,7 +436,11 @@ def test_a_pact_needs_a_signatory_and_no_unit_twice(cast, client_for):
     url = reverse("awards:pact_create") + f"?unit={tree.a.pk}"
     response = client.post(url, pact_data([]))
     assert response.status_code == 200
-    assert response.context["formset"].non_form_errors()
+    # In Vietnamese, not Django's "Please submit at least 1 form.", and shown.
+    assert response.context["formset"].non_form_errors() == [
+        "Cần có ít nhất 1 đơn vị ký giao ước."
+    ]
+    assert "Cần có ít nhất 1 đơn vị ký giao ước." in text_of(response)
     response = client.post(
         url, pact_data([(tree.a1, "Lan", ""), (tree.a1, "Minh", "")])
     )

@@ -1,5 +1,5 @@
-"""No label says a word twice in a row ("Thông tin cần được bảo mật bảo mật"): not
-in the Vietnamese catalogue, and not where the pages put two labels side by side."""
+"""Interface text a reader trips over: no label says a word twice in a row
+("Thông tin cần được bảo mật bảo mật"), and no form answers in English."""
 
 import gettext
 import re
@@ -132,3 +132,28 @@ def test_the_request_pages_say_no_word_twice(cast, client_for):
                 response = client.get(path)
                 assert response.status_code == 200, path
                 assert doubled(visible_text(response.content.decode())) == [], path
+
+
+def test_every_formset_answers_in_vietnamese():
+    """Django's Vietnamese catalogue leaves the formsets' own messages ("Please
+    submit at least 1 form.") in English; ours say them in Vietnamese."""
+    from django import forms
+
+    from awards.forms_records import SignatoryFormSet
+    from initiatives.council_forms import CriteriaFormSet
+    from initiatives.forms import AuthorFormSet
+
+    values = {"num": 1, "field_names": "TOTAL_FORMS"}
+    formsets = [SignatoryFormSet(units=None), CriteriaFormSet(), AuthorFormSet()]
+    with translation.override("vi"):
+        django_says = {
+            key: str(message % values)
+            for key, message in forms.BaseFormSet.default_error_messages.items()
+        }
+        for formset in formsets:
+            for key, message in formset.error_messages.items():
+                text = str(message % values)
+                assert text != django_says[key], (type(formset).__name__, key)
+                # What the translator wrote, not the English source.
+                with translation.override("en"):
+                    assert text != str(message % values), (type(formset).__name__, key)
