@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run   - virtualenv, install, migrate, demo data, serve http://127.0.0.1:8000
+#                (make run PORT=8001 serves on another port)
 #   make test  - virtualenv, install, the whole suite (PostgreSQL when DATABASE_URL is set)
 
 PYTHON ?= python3
@@ -8,6 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?= -n auto
+PORT ?= 8000
 
 .PHONY: venv run serve test lint format check messages clean bench load backup restore
 
@@ -22,7 +24,7 @@ run: export DEBUG ?= 1
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The background worker: sends queued mail and makes prints over 200 pages. Run it
 # beside `make run` (another terminal) and in production; Ctrl+C stops it after

@@ -423,7 +423,60 @@ def build_demo() -> dict[str, int]:
         if state == "accepted":
             services.initiative_accept(initiative=initiative, actor=intake)
     _council_work(users)
+    created["council accounts"] = council_accounts()
     return created
+
+
+def council_usernames() -> list[str]:
+    """Everyone who sits on a demo council, in the order of COUNCILS."""
+    names = []
+    for _code, _mode, seats in COUNCILS:
+        names += [username for username, *_rest in seats if username not in names]
+    return names
+
+
+def council_accounts() -> int:
+    """Let every member of the demo councils sign in with the demo password, so
+    each step of a council's work can be tried as the person who does it. Only
+    accounts without a usable password are given it: a password changed by hand
+    stays. Returns how many accounts were opened."""
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+
+    from units.demo import DEMO_PASSWORD
+
+    closed = User.objects.filter(
+        username__in=council_usernames(),
+        password__startswith=UNUSABLE_PASSWORD_PREFIX,
+    )
+    if not closed.exists():
+        return 0
+    # One hash for all: they share the published password anyway.
+    return closed.update(password=make_password(DEMO_PASSWORD))
+
+
+def demo_accounts() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The demo councils and who sits on them, for `seed_demo` to print:
+    [(council, [(user name, full name, role)])]."""
+    from initiatives.models import Council
+
+    councils = (
+        Council.objects.filter(
+            unit__code__in=[code for code, _mode, _seats in COUNCILS], year=YEAR
+        )
+        .select_related("unit")
+        .prefetch_related("members__user")
+        .order_by("unit__path")
+    )
+    return [
+        (
+            council.name,
+            [
+                (m.user.username, m.user.full_name, m.get_role_display())
+                for m in sorted(council.members.all(), key=lambda m: m.pk)
+            ],
+        )
+        for council in councils
+    ]
 
 
 def _sheet(item, username, points, comment=""):

@@ -32,6 +32,14 @@ def test_seed_demo_twice_changes_nothing():
     assert demo.DEMO_PASSWORD in text
     for account in demo.ACCOUNTS:
         assert account.username in text
+    # Everyone on a demo council signs in with the same password and is listed.
+    from initiatives.models import CouncilMember
+
+    seated = User.objects.filter(pk__in=CouncilMember.objects.values("user")).distinct()
+    assert seated.filter(username__startswith="dv.").count() >= 7
+    for person in seated:
+        assert person.check_password(demo.DEMO_PASSWORD), person.username
+        assert person.username in text
 
 
 def test_demo_tree_keeps_the_2025_reform_in_history():

@@ -30,8 +30,10 @@ class Command(BaseCommand):
         "Create the demo data: a union tree shaped like Cao Bằng's (with dissolved "
         "district federations kept in history), people in every role, emulation "
         "blocks, and each app's own demo records (registrations, ideas and requests "
-        "in every state…). Only what is missing is created, so running it again "
-        "changes nothing. --scale adds data for benchmarks with bulk inserts: "
+        "in every state…); every member of a demo council can sign in with the demo "
+        "password, and the accounts are listed at the end. Only what is missing "
+        "is created, so running it again changes nothing. --scale adds data for "
+        "benchmarks with bulk inserts: "
         "province (about 1,200 grassroots unions, 35,000 members, 40,000 requests "
         "over five years), national (eight provinces: about 10,000 units, 300,000 "
         "members, 200,000 requests) or tiny (a few of each, for tests)."
@@ -68,6 +70,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<22} {account.full_name:<20} {roles or 'member'}"
             )
+        # Apps above units add their own demo accounts (the councils' members).
+        for _label, accounts in app_builders("demo", "demo_accounts"):
+            for group, people in accounts():
+                self.stdout.write(f"{group} (same password):")
+                for username, full_name, role in people:
+                    self.stdout.write(f"  {username:<22} {full_name:<20} {role}")
 
     def build_scale(self, spec):
         """Add the provinces of the scale one at a time, each in one transaction."""
