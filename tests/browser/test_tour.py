@@ -1,0 +1,210 @@
+"""The README's guided tour, step by step, on the demo data of `make run`.
+
+The demo is seeded inside the live server's database exactly as `make run` seeds
+it, and each step uses the accounts, links and buttons the README names (the
+Vietnamese interface text is read from the catalogue, so a changed translation
+shows here and in the README alike). The tour has two parts, as in the README:
+from filing a request to its recognition by the school's council, and the award
+round up to the dossier accepted by the level above (kept in one function, so it
+can follow the award round page as it changes).
+"""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+from playwright.sync_api import Page, expect
+
+from awards.models import AwardRound, Dossier
+from initiatives.models import Initiative, Status
+from tests.browser.test_journey_units import sign_in, sign_out
+from units.demo import DEMO_PASSWORD
+from units.models import User
+
+TITLE = "Lịch trực tư vấn pháp luật của công đoàn vào giờ ra chơi"
+ESSENCE = "Mỗi ngày một cán bộ công đoàn trực 15 phút để giải đáp thắc mắc."
+BENEFITS = "Đoàn viên được giải đáp ngay tại trường, không phải chờ đến cuộc họp."
+SCHOOL = "Công đoàn Trường THPT Chuyên Cao Bằng"
+PROVINCE = "Liên đoàn Lao động tỉnh Cao Bằng"
+ROUND = "Xét khen thưởng phong trào “Đổi mới, sáng tạo, hiệu quả” năm {year}"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def demo(live_server):
+    """The data `make run` seeds, in the live server's database."""
+    call_command("seed_demo", stdout=StringIO())
+
+
+def vi(message: str, **values) -> str:
+    with translation.override("vi"):
+        text = translation.gettext(message)
+    return text % values if values else text
+
+
+def as_user(page: Page, live_server, username: str) -> None:
+    sign_in(page, live_server, User.objects.get(username=username), DEMO_PASSWORD)
+
+
+def click_link(page: Page, text: str) -> None:
+    page.get_by_role("link", name=text, exact=True).first.click()
+
+
+def click_button(page: Page, text: str) -> None:
+    page.get_by_role("button", name=text, exact=True).first.click()
+
+
+def tour_request_to_recognition(page: Page, live_server) -> Initiative:
+    """Part 1 of the README's tour: a member files, the secretary takes it in and
+    runs the session, the chair closes it, the emulation staff write it in the
+    Gold Book."""
+    today = timezone.localdate()
+
+    # 1. doanvien.thptchuyen files a request from the home page.
+    as_user(page, live_server, "doanvien.thptchuyen")
+    click_link(page, vi("File a recognition request"))
+    page.locator("#id_recognizing_unit").select_option(label=SCHOOL)
+    page.locator("#id_title").fill(TITLE)
+    page.locator("#id_field").select_option(index=1)
+    page.locator("#id_level").select_option("grassroots")
+    page.locator("#id_essence").fill(ESSENCE)
+    page.locator("#id_first_applied_on").fill(
+        (today - datetime.timedelta(days=60)).strftime("%d/%m/%Y")
+    )
+    page.locator("#id_benefits_author").fill(BENEFITS)
+    click_button(page, vi("Save the draft"))
+    initiative = Initiative.objects.get(title=TITLE)
+    expect(page).to_have_url(live_server.url + initiative.get_absolute_url())
+    click_button(page, vi("Submit"))
+    initiative.refresh_from_db()
+    assert initiative.status == Status.SUBMITTED
+    sign_out(page, live_server)
+
+    # 2. The council's secretary, hotro.thptchuyen, takes it in from the home page.
+    as_user(page, live_server, "hotro.thptchuyen")
+    take_in = vi(
+        "Take in “%(title)s”, filed on %(day)s.",
+        title=TITLE,
+        day=today.strftime("%d/%m/%Y"),
+    )
+    click_link(page, take_in)
+    expect(page).to_have_url(live_server.url + initiative.get_absolute_url())
+    click_button(page, vi("Accept for review"))
+    initiative.refresh_from_db()
+    assert initiative.status == Status.ACCEPTED
+
+    # 3. She plans a session with it: Hội đồng sáng kiến → the school's council.
+    page.goto(reverse("initiatives:council_list"))
+    click_link(page, f"Hội đồng sáng kiến {SCHOOL} năm {today.year}")
+    click_link(page, vi("Plan a session"))
+    page.locator("#id_held_on").fill(today.strftime("%d/%m/%Y"))
+    page.locator("#id_place").fill("Phòng họp Trường THPT Chuyên Cao Bằng")
+    page.get_by_label(TITLE).check()
+    click_button(page, vi("Save"))
+    # Everyone is there: tick every member, save, open the voting.
+    for box in page.locator("input[name=present]").all():
+        box.check()
+    click_button(page, vi("Save the attendance"))
+    click_button(page, vi("Open for voting"))
+    # The council votes by show of hands: she records the count.
+    item = page.locator("main .card").filter(has_text=TITLE)
+    item.locator("input[name=hands_yes]").fill("5")
+    item.locator("input[name=hands_no]").fill("0")
+    item.get_by_role("button", name=vi("Record the count")).click()
+    session_url = page.url
+    sign_out(page, live_server)
+
+    # 4. The chair, canbo.thptchuyen, closes the session.
+    as_user(page, live_server, "canbo.thptchuyen")
+    page.goto(session_url)
+    page.once("dialog", lambda dialog: dialog.accept())
+    click_button(page, vi("Close the session"))
+    expect(page.locator("#session-documents")).to_have_text(vi("Documents issued"))
+    initiative.refresh_from_db()
+    assert initiative.status == Status.RECOGNISED
+    sign_out(page, live_server)
+
+    # 5. thidua.giaoduc writes it in the school's Gold Book.
+    as_user(page, live_server, "thidua.giaoduc")
+    page.locator(
+        f'main section[aria-labelledby=todo] a[href="{reverse("goldbook:list")}"]'
+    ).click()
+    click_link(page, TITLE)
+    page.locator("#id_application_evidence").fill(
+        "Biên bản kiểm tra của Ban Chấp hành ngày 05/12 xác nhận đã áp dụng."
+    )
+    click_button(page, vi("Write the entry"))
+    expect(page.locator("main h1")).to_have_text(TITLE)
+    sign_out(page, live_server)
+    return initiative
+
+
+def tour_award_dossier(page: Page, live_server) -> Dossier:
+    """Part 2 of the README's tour, against today's award round page: the
+    education union's emulation staff nominate the school's union, record the
+    selection, issue and send the dossier; the province accepts it."""
+    today = timezone.localdate()
+
+    # 6. thidua.giaoduc opens the round from the home page.
+    as_user(page, live_server, "thidua.giaoduc")
+    page.goto(reverse("home"))
+    round_title = ROUND.format(year=today.year)
+    click_link(
+        page,
+        vi(
+            "Award round “%(title)s”: nominations close on %(day)s.",
+            title=round_title,
+            day=(today + datetime.timedelta(days=20)).strftime("%d/%m/%Y"),
+        ),
+    )
+    # 7. The school's union: its checklist, then "Nominate".
+    page.locator("main").get_by_role("link", name=SCHOOL).first.click()
+    nominate = page.locator("main form").filter(
+        has=page.get_by_role("button", name=vi("Nominate"))
+    )
+    nominate.locator("select[name=award_form]").select_option(label="Giấy khen")
+    nominate.locator("textarea[name=achievements]").fill(
+        "Tổ chức phong trào sôi nổi; sáng kiến được Hội đồng trường công nhận."
+    )
+    nominate.get_by_role("button", name=vi("Nominate")).click()
+    # 8. Back to the round: record the selection meeting.
+    # (the round's name in the breadcrumb at the top)
+    award_round = AwardRound.objects.get(title=round_title)
+    page.locator(f'.breadcrumb a[href="{award_round.get_absolute_url()}"]').click()
+    click_link(page, vi("Record the selection"))
+    form = page.locator("main form")
+    form.locator("input[name=held_on]").fill(today.strftime("%d/%m/%Y"))
+    form.locator("input[name=chaired_by]").fill("Đàm Minh Quân")
+    form.locator("input[name=members_total]").fill("9")
+    form.locator("input[name=members_present]").fill("9")
+    form.locator("input[name^=votes_]").first.fill("9")
+    form.locator("button[type=submit]").click()
+    # 9. Issue the dossier and send it up.
+    click_button(page, vi("Issue the dossier"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    click_button(page, vi("Send to %(name)s", name=PROVINCE))
+    dossier = Dossier.objects.get(round__title=round_title)
+    assert dossier.status == Dossier.Status.SENT
+    sign_out(page, live_server)
+
+    # 10. thidua.tinh accepts it from the home page.
+    as_user(page, live_server, "thidua.tinh")
+    page.locator("main a[href='" + reverse("awards:dossiers") + "']").first.click()
+    page.locator(f'main a[href="{dossier.get_absolute_url()}"]').first.click()
+    click_button(page, vi("Accept"))
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.ACCEPTED
+    return dossier
+
+
+def test_the_readme_tour_works_on_the_demo_data(page: Page, live_server, demo):
+    tour_request_to_recognition(page, live_server)
+    tour_award_dossier(page, live_server)
