@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from awards.models import AwardRound, Dossier
-from initiatives.models import Initiative, Status
-from tests.browser.test_journey_units import sign_in, sign_out
+from initiatives.models import Initiative, Session, Status
+from tests.browser.test_journey_units import follow_nav, sign_in, sign_out
 from units.demo import DEMO_PASSWORD
 from units.models import User
 
@@ -48,6 +48,15 @@ def vi(message: str, **values) -> str:
     with translation.override("vi"):
         text = translation.gettext(message)
     return text % values if values else text
+
+
+def vi_count(singular: str, plural: str, count: int) -> str:
+    with translation.override("vi"):
+        return translation.ngettext(singular, plural, count) % {"counter": count}
+
+
+def council_name(today) -> str:
+    return f"Hội đồng sáng kiến {SCHOOL} năm {today.year}"
 
 
 def as_user(page: Page, live_server, username: str) -> None:
@@ -102,8 +111,8 @@ def tour_request_to_recognition(page: Page, live_server) -> Initiative:
     assert initiative.status == Status.ACCEPTED
 
     # 3. She plans a session with it: Hội đồng sáng kiến → the school's council.
-    page.goto(reverse("initiatives:council_list"))
-    click_link(page, f"Hội đồng sáng kiến {SCHOOL} năm {today.year}")
+    follow_nav(page, reverse("initiatives:council_list"))
+    click_link(page, council_name(today))
     click_link(page, vi("Plan a session"))
     page.locator("#id_held_on").fill(today.strftime("%d/%m/%Y"))
     page.locator("#id_place").fill("Phòng họp Trường THPT Chuyên Cao Bằng")
@@ -119,12 +128,23 @@ def tour_request_to_recognition(page: Page, live_server) -> Initiative:
     item.locator("input[name=hands_yes]").fill("5")
     item.locator("input[name=hands_no]").fill("0")
     item.get_by_role("button", name=vi("Record the count")).click()
-    session_url = page.url
+    # The demo's school council already has session no. 1: this is no. 2.
+    session = Session.objects.get(agenda__item__initiative=initiative)
+    assert session.number == 2
     sign_out(page, live_server)
 
-    # 4. The chair, canbo.thptchuyen, closes the session.
+    # 4. The chair, canbo.thptchuyen, closes the session from the council's page.
     as_user(page, live_server, "canbo.thptchuyen")
-    page.goto(session_url)
+    follow_nav(page, reverse("initiatives:council_list"))
+    click_link(page, council_name(today))
+    click_link(
+        page,
+        vi(
+            "Session no. %(number)s, %(day)s",
+            number=2,
+            day=today.strftime("%d/%m/%Y"),
+        ),
+    )
     page.once("dialog", lambda dialog: dialog.accept())
     click_button(page, vi("Close the session"))
     expect(page.locator("#session-documents")).to_have_text(vi("Documents issued"))
@@ -134,9 +154,16 @@ def tour_request_to_recognition(page: Page, live_server) -> Initiative:
 
     # 5. thidua.giaoduc writes it in the school's Gold Book.
     as_user(page, live_server, "thidua.giaoduc")
-    page.locator(
-        f'main section[aria-labelledby=todo] a[href="{reverse("goldbook:list")}"]'
-    ).click()
+    click_link(
+        page,
+        vi_count(
+            "%(counter)s recognised initiative waits to be written in a Gold Book "
+            "you keep.",
+            "%(counter)s recognised initiatives wait to be written in the Gold "
+            "Books you keep.",
+            1,
+        ),
+    )
     click_link(page, TITLE)
     page.locator("#id_application_evidence").fill(
         "Biên bản kiểm tra của Ban Chấp hành ngày 05/12 xác nhận đã áp dụng."
@@ -186,7 +213,7 @@ def tour_award_dossier(page: Page, live_server) -> Dossier:
     form.locator("input[name=members_total]").fill("9")
     form.locator("input[name=members_present]").fill("9")
     form.locator("input[name^=votes_]").first.fill("9")
-    form.locator("button[type=submit]").click()
+    click_button(page, vi("Record the selection"))
     # 9. Issue the dossier and send it up.
     click_button(page, vi("Issue the dossier"))
     page.once("dialog", lambda dialog: dialog.accept())
@@ -197,8 +224,16 @@ def tour_award_dossier(page: Page, live_server) -> Dossier:
 
     # 10. thidua.tinh accepts it from the home page.
     as_user(page, live_server, "thidua.tinh")
-    page.locator("main a[href='" + reverse("awards:dossiers") + "']").first.click()
-    page.locator(f'main a[href="{dossier.get_absolute_url()}"]').first.click()
+    click_link(
+        page,
+        vi_count(
+            "%(counter)s award dossier was sent to you for a decision.",
+            "%(counter)s award dossiers were sent to you for a decision.",
+            1,
+        ),
+    )
+    click_link(page, round_title)
+    expect(page).to_have_url(live_server.url + dossier.get_absolute_url())
     click_button(page, vi("Accept"))
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.ACCEPTED
