@@ -70,6 +70,11 @@ IN_VIEW = """element => {
         && box.left >= 0 && box.right <= window.innerWidth;
 }"""
 
+IN_VIEW_ACROSS = """element => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth;
+}"""
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -216,6 +221,19 @@ def test_a_member_pages_fit_a_phone(phone: Page, live_server, cast):
     for what, url in pages.items():
         visit(phone, url, what)
     check_navbar(phone, "a member")
+
+    # On the request page each author's share is on screen beside the name,
+    # not at the far end of a table scrolled sideways.
+    phone.goto(world.draft.get_absolute_url())
+    shares = phone.locator(
+        "main table", has=phone.locator("th", has_text="Tỷ lệ đóng góp (%)")
+    )
+    for index, name in enumerate(name for name, _place, _share in CO_AUTHORS):
+        row = shares.locator("tbody tr").nth(index + 1)
+        expect(row.locator("td").nth(1)).to_have_text(name)
+        share = row.locator("td").nth(2)
+        expect(share).to_have_text(f"{CO_AUTHORS[index][2]},00")
+        assert share.evaluate(IN_VIEW_ACROSS), f"the share of {name}"
 
     # a1_member was selected in CB-A's award round: their awards page, their
     # Gold Book entry and their union's book.
