@@ -179,6 +179,8 @@ class ScoreSheetForm(forms.Form):
                 required=False,
             )
         self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["comments"])
+        # A draft may leave scores empty; a submitted sheet needs every one.
+        self.needed_to_submit = [f"criterion_{c.pk}" for c in self.criteria]
 
     def points(self) -> dict[int, Decimal]:
         return {

@@ -55,6 +55,16 @@ class UnitSelect(forms.ModelChoiceField):
 class InitiativeForm(NormalizedForm):
     """Every field of the request form (the Mẫu and the national form)."""
 
+    # What `missing_for_submission` asks for: a draft may leave these empty, so
+    # they are optional here, but the form marks them as required.
+    needed_to_submit = (
+        "level",
+        "field",
+        "essence",
+        "first_applied_on",
+        "benefits_author",
+    )
+
     unit = UnitSelect(label=_("Filed from (your union)"), queryset=Unit.objects.none())
     recognizing_unit = UnitSelect(
         label=_("Body asked to recognise it"),
@@ -86,6 +96,10 @@ class InitiativeForm(NormalizedForm):
         label=_("First or trial application on"),
         required=False,
         validators=[past_or_today],
+        help_text=_(
+            "If it has not been applied yet, give the start of the implementation "
+            "period instead."
+        ),
     )
     period_start = DateField(label=_("Implementation from"), required=False)
     period_end = DateField(label=_("Implementation until"), required=False)

@@ -6,6 +6,7 @@
   var template = document.getElementById("author-template");
   var total = form.querySelector("input[name='authors-TOTAL_FORMS']");
   var shown = document.getElementById("share-total");
+  var hint = document.getElementById("share-hint");
 
   function sum() {
     var value = 0;
@@ -18,7 +19,10 @@
       }
     });
     shown.textContent = value.toFixed(2).replace(".", ",");
-    shown.classList.toggle("text-danger", Math.abs(value - 100) > 0.001);
+    var off = Math.abs(value - 100) > 0.001;
+    shown.classList.toggle("text-danger", off);
+    // Colour alone does not tell everyone the total is wrong.
+    if (hint) { hint.hidden = !off; }
   }
 
   form.querySelector("[data-add-author]").addEventListener("click", function () {

@@ -327,10 +327,11 @@ def test_officer_files_fixes_the_shares_submits_and_downloads(
             (TYPED["full_name"], "20,00"),
         ]
     ):
+        # The share stands beside the name (in view on a phone too).
         cells = author_rows.nth(index).locator("td")
         expect(cells.nth(1)).to_have_text(name)
-        expect(cells.nth(6)).to_have_text(share)
-    expect(author_rows.nth(2).locator("td").nth(2)).to_have_text(TYPED["date_of_birth"])
+        expect(cells.nth(2)).to_have_text(share)
+    expect(author_rows.nth(2).locator("td").nth(3)).to_have_text(TYPED["date_of_birth"])
 
     # --- Attaches a PDF -----------------------------------------------------------
     evidence = make_pdf(tmp_path, ATTACHMENT_NAME)

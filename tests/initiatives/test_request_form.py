@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from initiatives.forms import AuthorForm, InitiativeForm
 from initiatives.models import Author, Initiative, InitiativeEvent
+from initiatives.services.requests import missing_for_submission
 from tests.factories import grant
 from tests.initiatives.factories import (
     author_row,
@@ -489,3 +490,43 @@ def test_a_share_typed_with_a_comma_can_be_shown_again(cast, client_for):
     tag = re.search(r'<input[^>]*name="authors-0-share"[^>]*>', html).group(0)
     assert 'value="33,33"' in tag
     assert 'type="number"' not in tag, tag
+
+
+def test_what_submitting_needs_is_marked_required_before_the_first_save(
+    cast, client_for
+):
+    """The empty form marks every field a request needs before it is submitted
+    ("Đăng ký sáng kiến cấp" among them), although a draft may leave them out:
+    the marked fields are exactly what a draft saved without them still lacks."""
+    client = client_for(cast.a1_member)
+    page = client.get(reverse("initiatives:create"))
+    html = page.content.decode()
+    star = '<span class="asteriskField">*</span>'
+    assert f"Đăng ký sáng kiến cấp{star}" in html
+    for name in InitiativeForm.needed_to_submit:
+        assert not InitiativeForm.base_fields[name].required, name
+        block = html[html.index(f'id="div_id_{name}"') :]
+        block = block[: block.index("</div>", block.index(f'id="id_{name}"'))]
+        assert star in block, name
+        assert " required" in block, name
+    for name in ("field_other", "period_start", "investor", "confidential_info"):
+        block = html[html.index(f'id="div_id_{name}"') :]
+        assert star not in block[: block.index(f'id="id_{name}"')], name
+    # Each author needs a name and a share: both headers say so.
+    assert html.count('<span class="asteriskField" aria-hidden="true">*</span>') >= 2
+
+    # A draft without any of them is saved, and it lacks exactly those.
+    data = form_data(
+        cast.tree.a1,
+        cast.tree.a,
+        [author_row(cast.a1_member)],
+        **dict.fromkeys(InitiativeForm.needed_to_submit, ""),
+        period_start="",
+    )
+    response = client.post(reverse("initiatives:create"), data)
+    assert response.status_code == 302
+    draft = Initiative.objects.get()
+    assert sorted(missing_for_submission(draft)) == sorted(
+        str(Initiative._meta.get_field(name).verbose_name)
+        for name in InitiativeForm.needed_to_submit
+    )

@@ -515,6 +515,41 @@ def test_score_an_item(world, client_for):
     )
 
 
+def test_every_score_is_marked_required_and_a_draft_may_leave_some_out(
+    world, client_for
+):
+    """Submitting a sheet needs every score, so each is marked required before the
+    first save; a draft with scores missing is still saved."""
+    client = client_for(world.people["member"])
+    criteria = list(world.council.criteria.all())
+    page = client.get(url(world, cw.ITEM))
+    for criterion in criteria:
+        block = cw.field_block(page, f"criterion_{criterion.pk}")
+        assert '<span class="asteriskField">*</span>' in block, criterion.name
+        assert " required" in block, criterion.name
+    assert "asteriskField" not in cw.field_block(page, "comments")
+
+    data = cw.score_data(criteria, ["17", "", "", ""], submit=False)
+    data["save"] = "1"
+    response = client.post(url(world, "initiatives:item_score"), data)
+    assert response.status_code == 302
+    sheet = ScoreSheet.objects.get(item=world.item_main, member=world.seats["member"])
+    assert sheet.submitted_at is None
+    assert [s.points for s in sheet.scores.all()] == [Decimal("17")]
+
+    # Submitted with scores missing: each empty one says so beside it.
+    response = client.post(
+        url(world, "initiatives:item_score"),
+        cw.score_data(criteria, ["17", "", "20", ""]),
+    )
+    assert response.status_code == 200
+    for criterion in (criteria[1], criteria[3]):
+        block = cw.field_block(response, f"criterion_{criterion.pk}")
+        assert gettext("Give a score.") in block
+    sheet.refresh_from_db()
+    assert sheet.submitted_at is None
+
+
 def test_a_score_above_the_maximum_and_a_letter(world, client_for):
     criteria = list(world.council.criteria.all())
     typed = ["31", "2O", "26,5", "9"]

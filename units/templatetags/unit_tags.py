@@ -1,5 +1,8 @@
+import copy
+
 from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
+from django.forms import BoundField
 
 from units.models import Unit
 
@@ -49,3 +52,19 @@ def split(value: str) -> list[str]:
 def bound(form, name: str):
     """Return the bound field `name` of a form (for looping over field names)."""
     return form[name]
+
+
+@register.filter
+def needed(bound_field):
+    """Return the field marked required if its form lists it in `needed_to_submit`.
+
+    Such a field may be left empty in a draft, but the next step (submitting)
+    refuses it empty: people should know that before they first save, not after.
+    The copy only changes how the field is drawn; the form validates its own.
+    """
+    names = getattr(bound_field.form, "needed_to_submit", ())
+    if bound_field.field.required or bound_field.name not in names:
+        return bound_field
+    field = copy.copy(bound_field.field)
+    field.required = True
+    return BoundField(bound_field.form, field, bound_field.name)
