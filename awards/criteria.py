@@ -103,6 +103,12 @@ def attestable(kind: str, code: str) -> bool:
     return found is not None and found.source in (ATTEST, DATA_OR_ATTEST)
 
 
+# The state of a check and of a whole checklist.
+MET, WAITING, NOT_MET = "met", "waiting", "not_met"
+# How many Gold Book entries a collective's check lists one by one.
+ENTRIES_LISTED = 5
+
+
 @dataclass
 class Evidence:
     label: str
@@ -117,6 +123,12 @@ class Check:
     evidence: list[Evidence] = field(default_factory=list)
     reason: str = ""
     attestation: Attestation | None = None
+
+    @property
+    def state(self) -> str:
+        if self.met is None:
+            return WAITING
+        return MET if self.met else NOT_MET
 
     @property
     def attestable(self) -> bool:
@@ -145,19 +157,30 @@ class Checklist:
         return [check for check in self.checks if check.met is False]
 
     @property
+    def state(self) -> str:
+        """Which of the three holds: every criterion met, one not met, or none
+        failed but some waiting for staff."""
+        if self.failed:
+            return NOT_MET
+        if self.waiting:
+            return WAITING
+        return MET
+
+    @property
     def shortfall(self) -> str:
-        """Why the candidate falls short, in one line."""
-        parts = []
-        for check in self.checks:
-            reason = str(check.reason or check.criterion.label)
-            if check.met is False:
-                parts.append(reason)
-            elif check.met is None:
-                parts.append(
-                    _("%(reason)s (waiting for staff to attest it)")
-                    % {"reason": reason.rstrip(".")}
-                )
-        return "; ".join(part.rstrip(".") for part in parts) + ("." if parts else "")
+        """Why the candidate falls short, in one line: the criteria not met only
+        (a met or a waiting criterion is never a reason)."""
+        parts = [
+            str(check.reason or check.criterion.label).rstrip(".")
+            for check in self.failed
+        ]
+        return "; ".join(parts) + ("." if parts else "")
+
+    @property
+    def waiting_for(self) -> str:
+        """The criteria waiting for staff, in one line."""
+        parts = [str(check.criterion.label).rstrip(".") for check in self.waiting]
+        return "; ".join(parts) + ("." if parts else "")
 
 
 def _in_subtree(paths: list[str], prefix: str = "") -> Q:
@@ -236,14 +259,34 @@ def _collective_checks(candidates: list[Candidate], year: int) -> dict:
         council__unit__in=units, council__year=year, decided_on__isnull=False
     ).values_list("council__unit_id", flat=True):
         decided[unit_id] += 1
-    entries = defaultdict(int)
-    for unit_path in GoldBookEntry.objects.filter(
-        _in_subtree(paths, "book__unit__"),
-        year=year,
-        status=GoldBookEntry.Status.ACTIVE,
-    ).values_list("book__unit__path", flat=True):
-        for owner in _owner(unit_path, paths):
-            entries[owner] += 1
+    # A collective's recognised initiatives are those of its members, whatever
+    # level recognised them: an entry in a book of its subtree, or in the book
+    # of a unit above for a request filed from its subtree (a school's initiative
+    # recognised by the branch council). One initiative recognised at two levels
+    # counts once.
+    entries = defaultdict(dict)
+    for row in (
+        GoldBookEntry.objects.filter(
+            _in_subtree(paths, "book__unit__")
+            | _in_subtree(paths, "initiative__unit__"),
+            year=year,
+            status=GoldBookEntry.Status.ACTIVE,
+        )
+        .values(
+            "id",
+            "number",
+            "title",
+            "initiative_id",
+            "book__unit__path",
+            "book__unit__name",
+            "initiative__unit__path",
+        )
+        .order_by("recorded_on", "id")
+    ):
+        owners = set(_owner(row["book__unit__path"], paths))
+        owners |= set(_owner(row["initiative__unit__path"], paths))
+        for owner in owners:
+            entries[owner].setdefault(row["initiative_id"], row)
     ratings = {
         rating.unit_id: rating
         for rating in UnitRating.objects.filter(
@@ -341,7 +384,8 @@ def _collective_checks(candidates: list[Candidate], year: int) -> dict:
                 "" if count else _("Its council decided no request in the year."),
             )
         )
-        count = entries[unit.path]
+        own = list(entries[unit.path].values())
+        count = len(own)
         checks.append(
             Check(
                 c["recognised"],
@@ -349,8 +393,8 @@ def _collective_checks(candidates: list[Candidate], year: int) -> dict:
                 [
                     Evidence(
                         ngettext(
-                            "%(count)d Gold Book entry",
-                            "%(count)d Gold Book entries",
+                            "%(count)d recognised initiative",
+                            "%(count)d recognised initiatives",
                             count,
                         )
                         % {"count": count},
@@ -359,9 +403,21 @@ def _collective_checks(candidates: list[Candidate], year: int) -> dict:
                         + urlencode({"year": year}),
                     )
                 ]
+                + [
+                    Evidence(
+                        _("%(book)s, entry no. %(number)s: %(title)s")
+                        % {
+                            "book": row["book__unit__name"],
+                            "number": row["number"],
+                            "title": row["title"],
+                        },
+                        reverse("goldbook:entry", args=[row["id"]]),
+                    )
+                    for row in own[:ENTRIES_LISTED]
+                ]
                 if count
                 else [],
-                "" if count else _("No Gold Book entry in the year."),
+                "" if count else _("No initiative recognised in the year."),
             )
         )
         checks.append(Check(c["compliance"], None, [], ""))

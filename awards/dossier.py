@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
@@ -65,15 +66,20 @@ def selected(award_round: AwardRound) -> list[Candidate]:
 
 
 def entries_of(candidate: Candidate, year: int) -> list[GoldBookEntry]:
-    """The Gold Book entries behind a nominee: an individual's own, a collective's
-    in the books of its subtree."""
+    """The Gold Book entries behind a nominee: an individual's own; a
+    collective's in the books of its subtree or for requests filed from it
+    (the checklist's rule)."""
     entries = GoldBookEntry.objects.filter(
         year=year, status=GoldBookEntry.Status.ACTIVE
     ).select_related("decision")
     if candidate.kind == Candidate.Kind.INDIVIDUAL:
         entries = entries.filter(initiative__authors__user=candidate.person_id)
     else:
-        entries = entries.filter(book__unit__path__startswith=candidate.unit.path)
+        path = candidate.unit.path
+        entries = entries.filter(
+            Q(book__unit__path__startswith=path)
+            | Q(initiative__unit__path__startswith=path)
+        )
     return list(entries.distinct().order_by("recorded_on", "id"))
 
 
@@ -109,20 +115,113 @@ def draft_summary(candidate: Candidate, year: int) -> str:
     return "\n".join(lines)
 
 
+# While its texts may change: before anything is numbered, and after the unit
+# above returned it (the corrected documents then refer to the earlier ones).
+EDITABLE = (Dossier.Status.DRAFT, Dossier.Status.RETURNED)
+
+
+def _check_editable(dossier: Dossier | None) -> None:
+    if dossier is not None and dossier.status not in EDITABLE:
+        raise ValidationError(
+            _(
+                "The dossier's documents are numbered and issued; their texts no "
+                "longer change. If the unit above returns the dossier, correct "
+                "them then."
+            )
+        )
+
+
 def summary_set(*, candidate: Candidate, actor: User, text: str) -> Candidate:
-    """Edit a nominee's summary text until the dossier is sent."""
-    dossier = getattr(candidate.round, "dossier", None)
-    if dossier is not None and dossier.status in (
-        Dossier.Status.SENT,
-        Dossier.Status.ACCEPTED,
-    ):
-        raise ValidationError(_("The dossier has been sent; its texts are final."))
+    """Edit a nominee's summary text while the dossier is a draft (or returned)."""
+    _check_editable(Dossier.objects.filter(round=candidate.round_id).first())
     text = nfc(text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the summary.")})
     candidate.achievements = text
     candidate.save(update_fields=["achievements"])
     return candidate
+
+
+def count_phrase(nominees) -> str:
+    """ "2 tập thể, 3 cá nhân": the nominees counted by kind, a zero left out."""
+    collectives = sum(c.kind == Candidate.Kind.COLLECTIVE for c in nominees)
+    individuals = len(nominees) - collectives
+    parts = []
+    if collectives:
+        parts.append(f"{collectives} tập thể")
+    if individuals:
+        parts.append(f"{individuals} cá nhân")
+    return ", ".join(parts)
+
+
+def draft_submission(award_round: AwardRound, addressee: Unit, nominees, day) -> str:
+    """A first text of the Tờ trình's request, from the round's data."""
+    body = BODY_NAMES[award_round.selecting_body]
+    return (
+        f"{body} {award_round.unit.name_on(day)} kính trình Ban Thường vụ "
+        f"{addressee.name_on(day)} xem xét, khen thưởng {count_phrase(nominees)} "
+        f"có thành tích xuất sắc trong phong trào năm {award_round.year}, cụ thể "
+        "như sau:"
+    )
+
+
+def submission_set(*, dossier: Dossier, actor: User, text: str) -> Dossier:
+    """Edit the Tờ trình's text while the dossier is a draft (or returned)."""
+    current = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_editable(current)
+    text = nfc(text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the text of the Tờ trình.")})
+    current.submission_text = text
+    current.save(update_fields=["submission_text"])
+    return current
+
+
+def _checked_round(award_round: AwardRound) -> tuple[AwardRound, Unit, list]:
+    current = AwardRound.objects.select_for_update().get(pk=award_round.pk)
+    if current.status != AwardRound.Status.SELECTED:
+        raise ValidationError(_("Record the selection meeting first."))
+    addressee = addressee_of(current)
+    if addressee is None:
+        raise ValidationError(_("This unit has no unit above to send a dossier to."))
+    nominees = selected(current)
+    if not nominees:
+        raise ValidationError(_("No nominee was selected: there is nothing to send."))
+    return current, addressee, nominees
+
+
+def _draft(current: AwardRound, addressee: Unit, nominees) -> Dossier:
+    """The draft dossier: the texts written from the data, nothing numbered."""
+    day = timezone.localdate()
+    dossier = Dossier.objects.create(
+        round=current,
+        addressee=addressee,
+        status=Dossier.Status.DRAFT,
+        submission_text=draft_submission(current, addressee, nominees, day),
+    )
+    drafted = [c for c in nominees if not c.achievements]
+    for candidate in drafted:
+        candidate.achievements = draft_summary(candidate, current.year)
+    Candidate.objects.bulk_update(drafted, ["achievements"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_prepare(*, award_round: AwardRound, actor: User) -> Dossier:
+    """Draft the dossier of a selected round for review: the Tờ trình's text and
+    a summary per nominee, from the data; nothing takes a number yet."""
+    current, addressee, nominees = _checked_round(award_round)
+    dossier = Dossier.objects.filter(round=current).first()
+    return dossier or _draft(current, addressee, nominees)
+
+
+def missing_documents(dossier: Dossier, nominees, summaries: dict) -> bool:
+    """Whether an issued dossier lacks one of its documents."""
+    return (
+        dossier.submission_id is None
+        or dossier.excerpt_id is None
+        or any(c.pk not in summaries for c in nominees)
+    )
 
 
 def document_context(award_round: AwardRound, addressee: Unit, nominees, day) -> dict:
@@ -141,6 +240,10 @@ def document_context(award_round: AwardRound, addressee: Unit, nominees, day) ->
         },
         "recipients": [f"{addressee.name_on(day)};", "Lưu: VT."],
     }
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def headline(candidate: Candidate) -> str:
@@ -162,7 +265,7 @@ def summary_context(candidate: Candidate, base: dict, year: int) -> dict:
         "name": candidate.display_name,
         "position": position,
         "form": candidate.award_form.name if candidate.award_form else "",
-        "paragraphs": [line for line in text.splitlines() if line.strip()],
+        "paragraphs": _paragraphs(text),
         "entries": [
             {
                 "title": e.title,
@@ -193,29 +296,44 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
     """Issue the dossier's parts once the selection is recorded: the excerpt of
     the minutes, a summary per selected nominee, then the Tờ trình. A dossier
     returned by the unit above is issued again: new summaries and a new Tờ
-    trình, each correcting the one before."""
-    current = AwardRound.objects.select_for_update().get(pk=award_round.pk)
-    if current.status != AwardRound.Status.SELECTED:
-        raise ValidationError(_("Record the selection meeting first."))
-    addressee = addressee_of(current)
-    if addressee is None:
-        raise ValidationError(_("This unit has no unit above to send a dossier to."))
-    nominees = selected(current)
-    if not nominees:
-        raise ValidationError(_("No nominee was selected: there is nothing to send."))
-    dossier = Dossier.objects.filter(round=current).first()
+    trình, each correcting the one before.
+
+    Every document is numbered in this one transaction: all of them, or (when
+    one fails to render) none, and no number is used."""
+    current, addressee, nominees = _checked_round(award_round)
+    dossier = Dossier.objects.select_for_update().filter(round=current).first()
     if dossier is not None and dossier.status not in (
+        Dossier.Status.DRAFT,
         Dossier.Status.PREPARED,
         Dossier.Status.RETURNED,
     ):
         raise ValidationError(_("The dossier has been sent; its parts are final."))
     if dossier is None:
-        dossier = Dossier.objects.create(round=current, addressee=addressee)
+        dossier = _draft(current, addressee, nominees)
+    stored: list[str] = []
+
+    def issue(**arguments) -> IssuedDocument:
+        document = document_issue(**arguments)
+        stored.append(document.file.name)
+        return document
+
+    try:
+        _issue_parts(current, dossier, addressee, nominees, actor, issue)
+    except BaseException:
+        # The transaction forgets the rows; the files stored so far go too.
+        storage = IssuedDocument._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+    return dossier
+
+
+def _issue_parts(current, dossier, addressee, nominees, actor, issue) -> None:
     reissue = dossier.status == Dossier.Status.RETURNED
     day = timezone.localdate()
     base = document_context(current, addressee, nominees, day)
     if dossier.excerpt_id is None:
-        dossier.excerpt = document_issue(
+        dossier.excerpt = issue(
             unit=current.unit,
             code="TrBB",
             kind=DocumentKind.MINUTES_EXCERPT,
@@ -246,7 +364,7 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
         if not candidate.achievements:
             candidate.achievements = draft_summary(candidate, current.year)
             candidate.save(update_fields=["achievements"])
-        document = document_issue(
+        document = issue(
             unit=current.unit,
             code="BC",
             kind=DocumentKind.REPORT,
@@ -260,7 +378,7 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
         )
         CandidateSummary.objects.create(candidate=candidate, document=document)
     if dossier.submission_id is None or reissue:
-        dossier.submission = document_issue(
+        dossier.submission = issue(
             unit=current.unit,
             code="TTr",
             kind=DocumentKind.SUBMISSION,
@@ -268,6 +386,11 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
             template_name="documents/award_submission.html",
             context={
                 **base,
+                "paragraphs": _paragraphs(
+                    dossier.submission_text
+                    or draft_submission(current, addressee, nominees, day)
+                ),
+                "count_phrase": count_phrase(nominees),
                 "nominees": [
                     {
                         "name": c.display_name,
@@ -285,7 +408,6 @@ def dossier_issue(*, award_round: AwardRound, actor: User) -> Dossier:
         )
     dossier.status = Dossier.Status.PREPARED
     dossier.save()
-    return dossier
 
 
 # --- The parts together -----------------------------------------------------------

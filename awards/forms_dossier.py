@@ -21,6 +21,18 @@ class SummaryForm(NormalizedForm):
     )
 
 
+class SubmissionForm(NormalizedForm):
+    text = forms.CharField(
+        label=_("Text of the Tờ trình"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        help_text=_(
+            "Drafted from the selection; the list of nominees follows it. Each line "
+            "becomes a paragraph."
+        ),
+    )
+
+
 class ReturnForm(NormalizedForm):
     comments = forms.CharField(
         label=_("What must be revised"),

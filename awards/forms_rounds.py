@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from awards import criteria
 from awards.models import AwardForm, Candidate, SelectingBody
 from awards.services import OfferData
 from units.forms import DateField, NormalizedForm, past_or_today
@@ -181,3 +182,65 @@ class SelectionForm(NormalizedForm):
             nominee.pk: self.cleaned_data[f"votes_{nominee.pk}"]
             for nominee in self.nominees
         }
+
+
+class BulkForm(forms.Form):
+    """What to do with the candidates ticked on the round page: attest a
+    criterion as met, or nominate them for an award form."""
+
+    ATTEST, NOMINATE = "attest", "nominate"
+
+    action = forms.ChoiceField(
+        choices=[(ATTEST, _("attest")), (NOMINATE, _("nominate"))],
+        widget=forms.HiddenInput,
+    )
+    candidate = forms.TypedMultipleChoiceField(
+        label=_("Candidates"),
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": _("Choose candidates of this round.")},
+    )
+    award_form = forms.ModelChoiceField(
+        label=_("Award form"),
+        queryset=None,
+        required=False,
+        empty_label=_("— choose —"),
+    )
+    criterion = forms.ChoiceField(label=_("Criterion"), required=False)
+    note = forms.CharField(label=_("Grounds"), max_length=2000, required=False)
+
+    def __init__(self, *args, award_round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_form"].queryset = AwardForm.objects.filter(
+            pk__in=award_round.offers.values("award_form_id")
+        ).order_by("order", "name")
+        if self.is_bound:
+            self.fields["candidate"].choices = [
+                (pk, pk) for pk in award_round.candidates.values_list("pk", flat=True)
+            ]
+        self.fields["criterion"].choices = [("", _("— choose —"))] + [
+            (c.code, c.label) for c in attested_criteria()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("candidate"):
+            raise forms.ValidationError(_("Tick at least one candidate."))
+        if data.get("action") == self.NOMINATE and not data.get("award_form"):
+            self.add_error("award_form", _("Choose the award form."))
+        if data.get("action") == self.ATTEST and not data.get("criterion"):
+            self.add_error("criterion", _("Choose the criterion to attest."))
+        return data
+
+    def error_messages(self) -> list[str]:
+        return [str(m) for errors in self.errors.values() for m in errors]
+
+
+def attested_criteria():
+    """The criteria staff may attest, each once (collectives list them all)."""
+    seen, found = set(), []
+    for crit in (*criteria.COLLECTIVE, *criteria.INDIVIDUAL):
+        if crit.source != criteria.DATA and crit.code not in seen:
+            seen.add(crit.code)
+            found.append(crit)
+    return found

@@ -523,7 +523,9 @@ class Dossier(models.Model):
     excerpt of the selection meeting's minutes, each an issued document."""
 
     class Status(models.TextChoices):
-        PREPARED = "prepared", _("prepared")
+        # Drafted texts under review: nothing numbered yet.
+        DRAFT = "draft", _("draft, not numbered yet")
+        PREPARED = "prepared", _("issued")
         SENT = "sent", _("sent")
         RETURNED = "returned", _("returned for revision")
         ACCEPTED = "accepted", _("accepted")
@@ -538,7 +540,12 @@ class Dossier(models.Model):
         verbose_name=_("sent to"),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PREPARED
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    submission_text = models.TextField(
+        _("text of the Tờ trình"),
+        blank=True,
+        help_text=_("The paragraphs before the list of nominees."),
     )
     submission = models.ForeignKey(
         "documents.IssuedDocument",

@@ -109,6 +109,10 @@ class CandidatePolicy(Policy):
         }
 
 
+# While the round's keepers work on a dossier.
+PREPARING = (Dossier.Status.DRAFT, Dossier.Status.PREPARED, Dossier.Status.RETURNED)
+
+
 class DossierPolicy(Policy):
     """A dossier: prepared by the round's keepers; seen and answered by the
     keepers of the unit above once it has been sent."""
@@ -117,7 +121,7 @@ class DossierPolicy(Policy):
         return queryset.filter(
             unit_q(user, KEEPER_ROLES, prefix="round__unit__")
             | (
-                ~Q(status=Dossier.Status.PREPARED)
+                ~Q(status__in=[Dossier.Status.DRAFT, Dossier.Status.PREPARED])
                 & unit_q(user, KEEPER_ROLES, prefix="addressee__")
             )
         )
@@ -126,8 +130,7 @@ class DossierPolicy(Policy):
         return {
             "view": lambda user, dossier: True,
             "prepare": lambda user, dossier: (
-                dossier.status in (Dossier.Status.PREPARED, Dossier.Status.RETURNED)
-                and access.can(user, "run", dossier.round)
+                dossier.status in PREPARING and access.can(user, "run", dossier.round)
             ),
             "answer": lambda user, dossier: (
                 dossier.status in (Dossier.Status.SENT, Dossier.Status.ACCEPTED)

@@ -533,6 +533,54 @@ def attest(
     return attestation
 
 
+def _nomination_errors(
+    current: AwardRound,
+    candidate: Candidate,
+    award_form: AwardForm,
+    checklist: criteria.Checklist,
+    taken: int,
+) -> dict:
+    """Why the candidate cannot be nominated for the form (empty if it can);
+    `taken` is how many places of the form's quota are already used."""
+    errors: dict = {}
+    if candidate.status != Candidate.Status.CANDIDATE:
+        errors[NON_FIELD_ERRORS] = _(
+            "Withdraw the nomination before proposing another."
+        )
+        return errors
+    if timezone.localdate() > current.deadline:
+        errors[NON_FIELD_ERRORS] = _("The deadline for nominations has passed.")
+    offer = next(
+        (o for o in current.offers.all() if o.award_form_id == award_form.pk), None
+    )
+    if offer is None:
+        errors["award_form"] = _("This award form is not on offer in the round.")
+    elif candidate.kind == Candidate.Kind.COLLECTIVE and not award_form.for_collectives:
+        errors["award_form"] = _("This award form is not given to collectives.")
+    elif candidate.kind == Candidate.Kind.INDIVIDUAL and not award_form.for_individuals:
+        errors["award_form"] = _("This award form is not given to individuals.")
+    elif offer.quota is not None and taken >= offer.quota:
+        errors["award_form"] = _(
+            "The quota of %(quota)d for this award form is used up."
+        ) % {"quota": offer.quota}
+    if checklist.failed:
+        errors[NON_FIELD_ERRORS] = _("Falls short: %(reasons)s") % {
+            "reasons": checklist.shortfall
+        }
+    elif checklist.waiting:
+        errors[NON_FIELD_ERRORS] = _("Waiting for staff to attest: %(criteria)s") % {
+            "criteria": checklist.waiting_for
+        }
+    return errors
+
+
+def _quota_taken(current: AwardRound, award_form: AwardForm) -> int:
+    return current.candidates.filter(
+        award_form=award_form,
+        status__in=[Candidate.Status.NOMINATED, Candidate.Status.SELECTED],
+    ).count()
+
+
 @transaction.atomic
 def nominate(
     *,
@@ -546,36 +594,10 @@ def nominate(
     current = _locked_round(candidate.round)
     _check_open(current)
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if candidate.status != Candidate.Status.CANDIDATE:
-        raise ValidationError(_("Withdraw the nomination before proposing another."))
-    errors: dict = {}
-    if timezone.localdate() > current.deadline:
-        errors[NON_FIELD_ERRORS] = _("The deadline for nominations has passed.")
-    offer = current.offers.filter(award_form=award_form).first()
-    if offer is None:
-        errors["award_form"] = _("This award form is not on offer in the round.")
-    elif candidate.kind == Candidate.Kind.COLLECTIVE and not award_form.for_collectives:
-        errors["award_form"] = _("This award form is not given to collectives.")
-    elif candidate.kind == Candidate.Kind.INDIVIDUAL and not award_form.for_individuals:
-        errors["award_form"] = _("This award form is not given to individuals.")
-    elif offer.quota is not None:
-        taken = (
-            current.candidates.filter(
-                award_form=award_form,
-                status__in=[Candidate.Status.NOMINATED, Candidate.Status.SELECTED],
-            )
-            .exclude(pk=candidate.pk)
-            .count()
-        )
-        if taken >= offer.quota:
-            errors["award_form"] = _(
-                "The quota of %(quota)d for this award form is used up."
-            ) % {"quota": offer.quota}
     checklist = criteria.checklists([candidate], current.year)[candidate.pk]
-    if not checklist.passed:
-        errors[NON_FIELD_ERRORS] = _("Falls short: %(reasons)s") % {
-            "reasons": checklist.shortfall
-        }
+    errors = _nomination_errors(
+        current, candidate, award_form, checklist, _quota_taken(current, award_form)
+    )
     if errors:
         raise ValidationError(errors)
     candidate.status = Candidate.Status.NOMINATED
@@ -583,6 +605,105 @@ def nominate(
     candidate.achievements = _clean(achievements)
     candidate.save(update_fields=["status", "award_form", "achievements"])
     return candidate
+
+
+@transaction.atomic
+def candidates_nominate(
+    *,
+    award_round: AwardRound,
+    actor: User,
+    candidates: list[Candidate],
+    award_form: AwardForm,
+) -> list[Candidate]:
+    """Nominate many candidates of the round for one award form: all of them, or
+    none with the reason for each one that cannot be nominated."""
+    current = _locked_round(award_round)
+    _check_open(current)
+    wanted = {c.pk for c in candidates}
+    if not wanted:
+        raise ValidationError(_("Tick the candidates to nominate."))
+    rows = list(
+        current.candidates.select_for_update()
+        .filter(pk__in=wanted)
+        .select_related("unit", "person")
+        .order_by("kind", "id")
+    )
+    if len(rows) != len(wanted):
+        raise ValidationError(_("Only candidates of this round can be nominated."))
+    checks = criteria.checklists(rows, current.year)
+    taken = _quota_taken(current, award_form)
+    problems = []
+    for row in rows:
+        errors = _nomination_errors(current, row, award_form, checks[row.pk], taken)
+        if errors:
+            reasons = [str(message) for message in errors.values()]
+            problems.append(
+                _("%(name)s: %(reasons)s")
+                % {"name": row.display_name, "reasons": " ".join(reasons)}
+            )
+        else:
+            taken += 1
+    if problems:
+        raise ValidationError(
+            [_("Nobody was nominated; correct the choice and try again."), *problems]
+        )
+    Candidate.objects.filter(pk__in=wanted).update(
+        status=Candidate.Status.NOMINATED, award_form=award_form
+    )
+    return rows
+
+
+@transaction.atomic
+def candidates_attest(
+    *,
+    award_round: AwardRound,
+    actor: User,
+    candidates: list[Candidate],
+    criterion: str,
+    note: str = "",
+) -> int:
+    """Record staff's word that a criterion is met for many candidates at once
+    (a criterion not met needs its own reason, on the candidate's page).
+    Return how many candidates the criterion applies to."""
+    current = _locked_round(award_round)
+    _check_open(current)
+    note = _clean(note)
+    wanted = {c.pk for c in candidates}
+    if not wanted:
+        raise ValidationError(_("Tick the candidates to attest."))
+    rows = list(current.candidates.filter(pk__in=wanted))
+    if len(rows) != len(wanted):
+        raise ValidationError(_("Only candidates of this round can be attested."))
+    fits = [row for row in rows if criteria.attestable(row.kind, criterion)]
+    if not fits:
+        raise ValidationError(
+            {"criterion": _("Choose a criterion that staff attest for those ticked.")}
+        )
+    existing = {
+        a.candidate_id: a
+        for a in Attestation.objects.select_for_update().filter(
+            candidate__in=fits, criterion=criterion
+        )
+    }
+    changed = []
+    for row in fits:
+        attestation = existing.get(row.pk)
+        if attestation is None:
+            continue
+        attestation.met, attestation.note, attestation.attested_by = True, note, actor
+        attestation.attested_at = timezone.now()
+        changed.append(attestation)
+    Attestation.objects.bulk_update(
+        changed, ["met", "note", "attested_by", "attested_at"]
+    )
+    Attestation.objects.bulk_create(
+        Attestation(
+            candidate=row, criterion=criterion, met=True, note=note, attested_by=actor
+        )
+        for row in fits
+        if row.pk not in existing
+    )
+    return len(fits)
 
 
 @transaction.atomic

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from awards import dossier as dossiers
 from awards import word
-from awards.forms_dossier import DecisionForm, ReturnForm, SummaryForm
+from awards.forms_dossier import (
+    DecisionForm,
+    ReturnForm,
+    SubmissionForm,
+    SummaryForm,
+)
 from awards.models import (
     Award,
     AwardRound,
@@ -67,7 +72,7 @@ def dossier_list(request):
     )
     kept = Unit.objects.filter(access.unit_q(user, KEEPER_ROLES))
     incoming = dossiers_seen.filter(addressee__in=kept).exclude(
-        status=Dossier.Status.PREPARED
+        status__in=[Dossier.Status.DRAFT, Dossier.Status.PREPARED]
     )
     page = Paginator(dossiers_seen, settings.PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -84,14 +89,31 @@ def dossier_list(request):
 
 @login_required
 @require_POST
+def dossier_prepare(request, round_pk):
+    award_round = access.get_for_user(request.user, AwardRound, "run", pk=round_pk)
+    try:
+        dossier = dossiers.dossier_prepare(award_round=award_round, actor=request.user)
+    except ValidationError as error:
+        flash_errors(request, error)
+        return redirect(award_round)
+    messages.success(
+        request,
+        _("The dossier is drafted: review its texts, then issue it."),
+    )
+    return redirect(dossier)
+
+
+@login_required
+@require_POST
 def dossier_issue(request, round_pk):
     award_round = access.get_for_user(request.user, AwardRound, "run", pk=round_pk)
     try:
         dossier = dossiers.dossier_issue(award_round=award_round, actor=request.user)
     except ValidationError as error:
         flash_errors(request, error)
-        return redirect(award_round)
-    messages.success(request, _("The dossier's documents were issued."))
+        dossier = Dossier.objects.filter(round=award_round).first()
+        return redirect(dossier or award_round)
+    messages.success(request, _("The dossier's documents were numbered and issued."))
     return redirect(dossier)
 
 
@@ -109,6 +131,7 @@ def dossier_detail(request, pk):
         summaries.setdefault(row.candidate_id, row.document)
     can_prepare = access.can(user, "prepare", dossier)
     can_answer = access.can(user, "answer", dossier)
+    editable = can_prepare and dossier.status in dossiers.EDITABLE
     rows = [
         {
             "candidate": c,
@@ -120,11 +143,16 @@ def dossier_detail(request, pk):
                 },
                 prefix=f"c{c.pk}",
             )
-            if can_prepare
+            if editable
             else None,
         }
         for c in nominees
     ]
+    submission_form = (
+        SubmissionForm(initial={"text": dossier.submission_text}, prefix="ttr")
+        if editable
+        else None
+    )
     return render(
         request,
         "awards/dossier/detail.html",
@@ -133,6 +161,12 @@ def dossier_detail(request, pk):
             "round": dossier.round,
             "rows": rows,
             "can_prepare": can_prepare,
+            "editable": editable,
+            "submission_form": submission_form,
+            "count_phrase": dossiers.count_phrase(nominees),
+            # "Issue the missing documents" only when one is missing.
+            "missing": dossier.status == Dossier.Status.PREPARED
+            and dossiers.missing_documents(dossier, nominees, summaries),
             "can_answer": can_answer,
             "return_form": ReturnForm()
             if can_answer and dossier.status == Dossier.Status.SENT
@@ -181,11 +215,27 @@ def summary_edit(request, pk):
     except ValidationError as error:
         flash_errors(request, error)
     else:
-        messages.success(
-            request,
-            _("The summary was saved; issue the dossier to print it."),
-        )
+        messages.success(request, _("The summary was saved."))
     return redirect(target)
+
+
+@login_required
+@require_POST
+def submission_edit(request, pk):
+    dossier = _dossier(request, pk, "prepare")
+    form = SubmissionForm(request.POST, prefix="ttr")
+    if not form.is_valid():
+        flash_errors(request, ValidationError(form.errors.get("text", [])))
+        return redirect(dossier)
+    try:
+        dossiers.submission_set(
+            dossier=dossier, actor=request.user, text=form.cleaned_data["text"]
+        )
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, _("The text of the Tờ trình was saved."))
+    return redirect(dossier)
 
 
 @login_required
@@ -366,11 +416,19 @@ def unit_awards(request, unit_pk):
 
 urlpatterns = [
     path("awards/dossiers/", dossier_list, name="dossiers"),
+    path(
+        "awards/rounds/<int:round_pk>/dossier/prepare/",
+        dossier_prepare,
+        name="dossier_prepare",
+    ),
     path("awards/rounds/<int:round_pk>/dossier/", dossier_issue, name="dossier_issue"),
     path("awards/dossiers/<int:pk>/", dossier_detail, name="dossier"),
     path("awards/dossiers/<int:pk>/bundle.pdf", dossier_bundle, name="dossier_bundle"),
     path("awards/dossiers/<int:pk>/parts.zip", dossier_zip, name="dossier_zip"),
     path("awards/dossiers/<int:pk>/to-trinh.docx", dossier_word, name="dossier_word"),
+    path(
+        "awards/dossiers/<int:pk>/submission/", submission_edit, name="submission_edit"
+    ),
     path("awards/dossiers/<int:pk>/send/", dossier_send, name="dossier_send"),
     path("awards/dossiers/<int:pk>/accept/", dossier_accept, name="dossier_accept"),
     path("awards/dossiers/<int:pk>/return/", dossier_return, name="dossier_return"),

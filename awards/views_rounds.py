@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from awards import criteria, services
 from awards.forms_rounds import (
     AttestForm,
+    BulkForm,
     CollectiveAddForm,
     IndividualAddForm,
     NominateForm,
@@ -135,25 +137,69 @@ def _people(award_round: AwardRound, query: str, taken: set[int]):
     return people
 
 
+def _filters(request, award_round: AwardRound) -> dict:
+    """The round page's filters: kind, a unit (and its subtree), and whether to
+    tick those who meet every criterion."""
+    kind = request.GET.get("kind", "")
+    if kind not in Candidate.Kind.values:
+        kind = ""
+    units = list(services.collective_choices(award_round).only("pk", "name", "path"))
+    unit_pk = whole_number(request.GET.get("unit"))
+    unit = next((u for u in units if u.pk == unit_pk), None)
+    return {
+        "kind": kind,
+        "unit": unit,
+        "units": units,
+        "eligible": request.GET.get("eligible") == "1",
+    }
+
+
+def _filter_query(filters: dict, **extra) -> str:
+    """The query string of the filters, for links and the way back."""
+    params = {
+        "kind": filters["kind"],
+        "unit": filters["unit"].pk if filters["unit"] else "",
+    }
+    params.update(extra)
+    return urlencode({k: v for k, v in params.items() if v})
+
+
 @login_required
 @require_GET
 def round_detail(request, pk):
     award_round = _round(request, pk)
     user = request.user
+    filters = _filters(request, award_round)
     candidates = list(
         award_round.candidates.select_related("unit", "person", "award_form")
     )
-    checks = criteria.checklists(candidates, award_round.year)
-    rows = [(candidate, checks[candidate.pk]) for candidate in candidates]
     used: dict[int, int] = {}
     for candidate in candidates:
         if candidate.status in TAKEN and candidate.award_form_id:
             used[candidate.award_form_id] = used.get(candidate.award_form_id, 0) + 1
+    nominated = sum(c.status == Candidate.Status.NOMINATED for c in candidates)
+    shown = [
+        c
+        for c in candidates
+        if (not filters["kind"] or c.kind == filters["kind"])
+        and (not filters["unit"] or c.unit.path.startswith(filters["unit"].path))
+    ]
+    checks = criteria.checklists(shown, award_round.year)
+    can_run = _can_run(user, award_round)
+    # Ticked on arrival: those who meet every criterion and can still be
+    # nominated, when the staffer asked for them (works without JavaScript).
+    ticked = {
+        c.pk
+        for c in shown
+        if filters["eligible"]
+        and c.status == Candidate.Status.CANDIDATE
+        and checks[c.pk].state == criteria.MET
+    }
+    rows = [(c, checks[c.pk], c.pk in ticked) for c in shown]
     offers = [
         (offer, used.get(offer.award_form_id, 0))
         for offer in award_round.offers.select_related("award_form")
     ]
-    can_run = _can_run(user, award_round)
     context = {
         "round": award_round,
         "offers": offers,
@@ -162,8 +208,15 @@ def round_detail(request, pk):
         "can_run": can_run,
         # Once the selection is recorded, its keepers prepare the dossier.
         "can_prepare": access.can(user, "run", award_round),
-        "nominated": sum(c.status == Candidate.Status.NOMINATED for c in candidates),
+        "nominated": nominated,
         "selection": _selection(award_round),
+        "filters": filters,
+        "kinds": Candidate.Kind.choices,
+        "filtered": bool(filters["kind"] or filters["unit"]),
+        "total": len(candidates),
+        "eligible_query": _filter_query(filters, eligible="1"),
+        "filter_query": _filter_query(filters),
+        "ticked": len(ticked),
     }
     if can_run:
         query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
@@ -179,8 +232,70 @@ def round_detail(request, pk):
             ),
             people=people[:PEOPLE_SHOWN],
             people_more=len(people) > PEOPLE_SHOWN,
+            bulk_form=BulkForm(award_round=award_round),
         )
     return render(request, "awards/rounds/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_bulk(request, pk):
+    """Attest a criterion for, or nominate, the candidates ticked on the round
+    page, all in one step."""
+    award_round = _round(request, pk, "run")
+    form = BulkForm(request.POST, award_round=award_round)
+    # Back to the page as it was filtered.
+    params = {}
+    if request.POST.get("kind") in Candidate.Kind.values:
+        params["kind"] = request.POST["kind"]
+    if whole_number(request.POST.get("unit")):
+        params["unit"] = whole_number(request.POST.get("unit"))
+    back = award_round.get_absolute_url()
+    if params:
+        back += "?" + urlencode(params)
+    if not form.is_valid():
+        flash_errors(request, ValidationError(form.error_messages()))
+        return redirect(back)
+    data = form.cleaned_data
+    ticked = list(
+        award_round.candidates.filter(pk__in=data["candidate"]).select_related(
+            "unit", "person"
+        )
+    )
+    if len(ticked) != len(set(data["candidate"])):
+        messages.error(request, _("Only candidates of this round can be chosen."))
+        return redirect(back)
+    try:
+        if data["action"] == BulkForm.NOMINATE:
+            done = services.candidates_nominate(
+                award_round=award_round,
+                actor=request.user,
+                candidates=ticked,
+                award_form=data["award_form"],
+            )
+            message = ngettext(
+                "%(count)d candidate was nominated for %(award)s.",
+                "%(count)d candidates were nominated for %(award)s.",
+                len(done),
+            ) % {"count": len(done), "award": data["award_form"].name}
+        else:
+            count = services.candidates_attest(
+                award_round=award_round,
+                actor=request.user,
+                candidates=ticked,
+                criterion=data["criterion"],
+                note=data["note"],
+            )
+            message = ngettext(
+                "The criterion was attested as met for %(count)d candidate.",
+                "The criterion was attested as met for %(count)d candidates.",
+                count,
+            ) % {"count": count}
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, message)
+    return redirect(back)
 
 
 @login_required
@@ -416,6 +531,7 @@ urlpatterns = [
     path("awards/rounds/new/", round_create, name="round_create"),
     path("awards/rounds/<int:pk>/", round_detail, name="round"),
     path("awards/rounds/<int:pk>/suggest/", round_suggest, name="round_suggest"),
+    path("awards/rounds/<int:pk>/candidates/bulk/", round_bulk, name="round_bulk"),
     path("awards/rounds/<int:pk>/candidates/add/", round_add, name="round_add"),
     path("awards/rounds/<int:pk>/selection/", selection, name="selection"),
     path("awards/candidates/<int:pk>/", candidate_detail, name="candidate"),

@@ -1,6 +1,11 @@
 """Word (.docx) versions of a dossier's Tờ trình and summary reports, for staff
 to edit before signing. Same content as the issued PDFs, in a plain layout:
-the header table, the title, the body and the signer."""
+the header table, the title, the body and the signer.
+
+Before the dossier is issued the files carry the draft texts and a blank
+number; once issued, the number and date of the issued document. The files go
+one way: an edited file is not read back (the texts are edited on the dossier
+page, which is what the issued PDF prints)."""
 
 import io
 
@@ -38,15 +43,22 @@ def _line(cell_or_doc, text: str, *, bold=False, italic=False, center=True):
     return paragraph
 
 
-def _header(document, unit, title: str, summary: str) -> None:
-    head = header_for(unit, day=timezone.localdate(), symbol=None, code="")
+def _header(
+    document, unit, title: str, summary: str, *, issued=None, code: str = ""
+) -> None:
+    """The header blocks; an issued document's number and date, or a blank
+    number for a draft."""
+    if issued is not None:
+        head = header_for(unit, day=issued.issued_on, symbol=issued.symbol)
+    else:
+        head = header_for(unit, day=timezone.localdate(), symbol=None, code=code)
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     if head.parent_body:
         _line(left, head.parent_body)
     _line(left, head.issuer, bold=True)
-    _line(left, "Số:      /")
+    _line(left, head.symbol_line)
     _line(right, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
     _line(right, "Độc lập - Tự do - Hạnh phúc", bold=True)
     _line(right, head.date_line, italic=True)
@@ -87,9 +99,9 @@ def _bytes(document) -> bytes:
 def submission(dossier: Dossier) -> bytes:
     award_round = dossier.round
     nominees = dossiers.selected(award_round)
-    base = dossiers.document_context(
-        award_round, dossier.addressee, nominees, timezone.localdate()
-    )
+    issued = dossier.submission if dossier.status != Dossier.Status.RETURNED else None
+    day = issued.issued_on if issued else timezone.localdate()
+    base = dossiers.document_context(award_round, dossier.addressee, nominees, day)
     document = _new()
     _header(
         document,
@@ -98,13 +110,16 @@ def submission(dossier: Dossier) -> bytes:
         "Về việc đề nghị xét chọn, biểu dương, khen thưởng trong phong trào thi đua "
         f"“Đổi mới, sáng tạo, hiệu quả trong hoạt động của tổ chức Công đoàn” năm "
         f"{award_round.year}",
+        issued=issued,
+        code="TTr",
     )
     _line(document, f"Kính gửi: {base['addressee']}")
-    document.add_paragraph(
-        f"{base['body_name']} {base['unit_name']} kính trình {base['addressee']} xem "
-        f"xét, khen thưởng {len(nominees)} tập thể, cá nhân có thành tích trong phong "
-        f"trào năm {award_round.year}, cụ thể như sau:"
+    text = dossier.submission_text or dossiers.draft_submission(
+        award_round, dossier.addressee, nominees, day
     )
+    for paragraph in text.splitlines():
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip())
     _grid(
         document,
         ["TT", "Tập thể, cá nhân", "Đơn vị", "Hình thức đề nghị", "Thành tích"],
@@ -126,9 +141,13 @@ def submission(dossier: Dossier) -> bytes:
 
 def summary(dossier: Dossier, candidate) -> bytes:
     award_round = dossier.round
-    base = dossiers.document_context(
-        award_round, dossier.addressee, [candidate], timezone.localdate()
+    issued = (
+        dossiers.latest_summary(candidate)
+        if dossier.status != Dossier.Status.RETURNED
+        else None
     )
+    day = issued.issued_on if issued else timezone.localdate()
+    base = dossiers.document_context(award_round, dossier.addressee, [candidate], day)
     context = dossiers.summary_context(candidate, base, award_round.year)
     document = _new()
     _header(
@@ -141,6 +160,8 @@ def summary(dossier: Dossier, candidate) -> bytes:
             else f"Nội dung đề xuất, sáng kiến của {context['name']} năm "
             f"{award_round.year}"
         ),
+        issued=issued,
+        code="BC",
     )
     document.add_paragraph(f"Đơn vị: {context['unit_name']}.")
     document.add_paragraph(f"Hình thức đề nghị: {context['form']}.")

@@ -503,6 +503,10 @@ MATRIX: dict[str, tuple] = {
         "award_round",
         {"POST": "L 404 404 302 404 404 404 302 302 404"},
     ),
+    "awards:round_bulk": (
+        "award_round",
+        {"POST": "L 404 404 302 404 404 404 302 302 404"},
+    ),
     "awards:selection": (
         "award_round",
         {
@@ -528,6 +532,10 @@ MATRIX: dict[str, tuple] = {
         {"POST": "L 404 404 302 404 404 404 302 302 404"},
     ),
     "awards:dossiers": (None, {"GET": "L 200 200 200 200 200 200 200 200 200"}),
+    "awards:dossier_prepare": (
+        "award_round",
+        {"POST": "L 404 404 302 404 404 404 302 302 404"},
+    ),
     "awards:dossier_issue": (
         "award_round",
         {"POST": "L 404 404 302 404 404 404 302 302 404"},
@@ -541,6 +549,13 @@ MATRIX: dict[str, tuple] = {
     "awards:dossier_word": (
         "dossier",
         {"GET": "L 404 404 200 404 404 404 200 200 404"},
+    ),
+    "awards:submission_edit": (
+        "dossier",
+        {
+            "GET": "L 405 405 405 405 405 405 405 405 405",
+            "POST": "L 404 404 302 404 404 404 302 302 404",
+        },
     ),
     "awards:dossier_send": (
         "dossier",

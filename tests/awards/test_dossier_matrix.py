@@ -17,11 +17,13 @@ pytestmark = pytest.mark.django_db
 # name -> (method, argument kind). Every name in views_dossier must be here.
 URLS = {
     "dossiers": ("get", None),
+    "dossier_prepare": ("post", "round"),
     "dossier_issue": ("post", "round"),
     "dossier": ("get", "dossier"),
     "dossier_bundle": ("get", "dossier"),
     "dossier_zip": ("get", "dossier"),
     "dossier_word": ("get", "dossier"),
+    "submission_edit": ("post", "dossier"),
     "dossier_send": ("post", "dossier"),
     "dossier_accept": ("post", "dossier"),
     "dossier_return": ("post", "dossier"),

@@ -1,9 +1,10 @@
 """Journey: ngành Giáo dục's emulation staff run this year's award round. She
 opens the round, reads the checklist of a school's union, attests the criterion
 only staff can judge, nominates it for a Giấy khen, records the standing
-committee's selection, issues the dossier, downloads the bundle and sends it up.
-The province's emulation staff finds the dossier sent to them, accepts it and
-records the award decision; the school's union now has the award in its history.
+committee's selection, drafts and then issues the dossier, downloads the bundle
+and sends it up. The province's emulation staff finds the dossier sent to them,
+accepts it and records the award decision; the school's union now has the award
+in its history.
 
 Elements are found by id, name, role and URL; expected interface text comes from
 the catalogue with translation.override.
@@ -80,13 +81,14 @@ def test_staff_run_a_round_and_the_level_above_awards_it(page: Page, live_server
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(live_server.url + award_round.get_absolute_url())
 
-    # --- 4. The dossier: issued, downloaded, sent ---------------------------------
-    page.locator(
-        f'main form[action="{reverse("awards:dossier_issue", args=[award_round.pk])}"]'
-        " button"
-    ).click()
+    # --- 4. The dossier: drafted, issued, downloaded, sent ------------------------
+    prepare_url = reverse("awards:dossier_prepare", args=[award_round.pk])
+    page.locator(f'main form[action="{prepare_url}"] button').click()
     dossier = Dossier.objects.get(round=award_round)
     expect(page).to_have_url(live_server.url + dossier.get_absolute_url())
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#issue-dossier").click()
+    expect(page.locator("#draft-notice")).to_have_count(0)
     with page.expect_download() as download:
         page.locator(
             f'main a[href="{reverse("awards:dossier_bundle", args=[dossier.pk])}"]'
