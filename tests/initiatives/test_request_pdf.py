@@ -181,7 +181,7 @@ def test_every_part_of_the_seed_form_is_there_in_order(cast, make_request, get_p
         text,
         [
             "CÔNG ĐOÀN TRƯỜNG THPT CHUYÊN",
-            "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
             f"Cao Bằng, {vietnamese_date(filed_on)}",
             "ĐƠN YÊU CẦU CÔNG NHẬN SÁNG KIẾN",
