@@ -104,7 +104,7 @@ class Movement:
         forms = forms or [AwardForm.objects.get(name="Giấy khen")]
         # The dossier's documents are signed by the chairs of the round's unit
         # and of the nominees' units.
-        record_chairs(unit, *unit.get_children())
+        record_chairs(*Unit.objects.filter(path__startswith=unit.path))
         return services.round_create(
             unit=unit,
             actor=actor or self.keeper,
