@@ -38,5 +38,5 @@ def summary_signers(candidate, base: dict) -> dict:
             candidate.person.get_full_name(),
             note="(Ký, ghi rõ họ tên)",
         ),
-        "confirmation": head_confirmation(candidate.unit, day),
+        "confirmation": head_confirmation(candidate.unit, day, candidate.person),
     }

@@ -26,7 +26,7 @@ class SignerBlock:
     lines: tuple[str, ...]
     name: str
     missing: str = ""
-    heading: str = ""
+    heading: tuple[str, ...] = ()
     note: str = ""
 
     @property
@@ -40,11 +40,20 @@ def unit_signer(unit: Unit, kind: str, day: datetime.date) -> SignerBlock:
     return SignerBlock(resolved.lines, resolved.name, resolved.missing)
 
 
-def head_confirmation(unit: Unit, day: datetime.date) -> SignerBlock:
+def head_confirmation(unit: Unit, day: datetime.date, person=None) -> SignerBlock:
     """The confirmation of the head (chair) of a unit, as on a person's summary
-    of achievements: "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ / TM. … / CHỦ TỊCH"."""
-    body = leadership.BODY_PRINTED[leadership.Body(leadership.default_body(unit))]
+    of achievements: "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ / TM. … / CHỦ TỊCH".
+
+    Nobody confirms their own achievements: when ``person`` is the unit's chair,
+    the chair of the unit above confirms.
+    """
     chair = leadership.holder(unit, leadership.Position.CHAIR, day)
+    if chair is not None and person is not None and chair.user_id == person.pk:
+        above = Unit.objects.get_parent(unit) if unit.depth > 1 else None
+        if above is not None:
+            unit = above
+            chair = leadership.holder(unit, leadership.Position.CHAIR, day)
+    body = leadership.BODY_PRINTED[leadership.Body(leadership.default_body(unit))]
     missing = (
         ""
         if chair
@@ -54,7 +63,7 @@ def head_confirmation(unit: Unit, day: datetime.date) -> SignerBlock:
         (f"TM. {body}", "CHỦ TỊCH"),
         chair.user.get_full_name() if chair else "",
         missing,
-        heading="XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ",
+        heading=("XÁC NHẬN CỦA", "THỦ TRƯỞNG ĐƠN VỊ"),
         note="(Ký tên, đóng dấu)",
     )
 

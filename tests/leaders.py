@@ -18,7 +18,7 @@ def record_chairs(*units, since: datetime.date = SINCE) -> dict:
         if term is None:
             term = Leadership.objects.create(
                 unit=unit,
-                user=UserFactory(full_name=f"Chủ tịch {unit.name}"),
+                user=UserFactory(),
                 position=Position.CHAIR,
                 started_on=since,
             )
