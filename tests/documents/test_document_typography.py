@@ -19,7 +19,7 @@ from documents.rendering import render_pdf
 from documents.signing import SignerBlock, council_signer, head_confirmation
 from tests.documents.conftest import pdf_text
 from tests.leaders import record_chairs
-from units.models import Unit
+from units import services as unit_services
 
 PERSON = "Nguyễn Thị Phương Thảo"
 OTHER = "Hoàng Văn Bình Minh"
@@ -390,13 +390,23 @@ def pdf_text_layout(pdf: bytes) -> str:
 
 @pytest.mark.django_db
 def test_the_movement_report_prints_the_unit_and_its_chair(tree):
-    Unit.objects.filter(pk=tree.a.pk).update(name=UNIT)
-    unit = Unit.objects.get(pk=tree.a.pk)
+    unit = unit_services.unit_rename(
+        unit=tree.a,
+        name=UNIT,
+        short_name="CĐ THPT Chuyên",
+        abbreviation="CĐCS",
+        effective_on=datetime.date(2020, 1, 1),
+        actor=None,
+    )
     chairs = record_chairs(unit)
     report = movement_report.movement_report(unit, DAY.year)
     pdf = report_outputs.report_pdf(report)
     text = text_of(pdf)
     assert_whole(text, UNIT, NATION, chairs[unit.pk].get_full_name())
+    # The issuer's name, in capitals, is too long for one line of its block: it
+    # wraps between words, never inside one.
+    tokens = set(text.split())
+    assert all(word in tokens for word in UNIT.upper().split())
     assert "TM. BAN THƯỜNG VỤ CHỦ TỊCH" in text
     assert re.search(r"\bTT Đơn vị\b", text)
 
