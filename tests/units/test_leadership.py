@@ -217,3 +217,39 @@ def test_the_unit_admin_keeps_the_leadership_from_the_unit_s_pages(
         {"user": person.pk, "position": "chair", "started_on": "2026-01-01"},
     )
     assert response.status_code == 403
+
+
+def test_the_receipt_is_signed_by_its_receiver_unless_a_rule_names_a_leader(tree):
+    from types import SimpleNamespace
+
+    from initiatives.printing import receipt_signer
+
+    receiver = UserFactory(full_name="Lò Thị Nhận")
+    item = SimpleNamespace(council=SimpleNamespace(unit=tree.a), accepted_on=TODAY)
+    block = receipt_signer(item, receiver)
+    assert block.lines == ("NGƯỜI NHẬN",) and block.name == "Lò Thị Nhận"
+    chair = UserFactory(full_name="Nông Văn Chủ")
+    add(tree.a, chair, Position.CHAIR, JAN)
+    leadership.signing_rule_set(
+        unit=tree.a,
+        kind=SigningKind.RECEIPT,
+        authority=Authority.TM,
+        body=Body.STANDING,
+        signer=None,
+        actor=None,
+    )
+    block = receipt_signer(item, receiver)
+    assert block.lines == ("TM. BAN THƯỜNG VỤ", "CHỦ TỊCH")
+    assert block.name == "Nông Văn Chủ"
+
+
+def test_nobody_confirms_their_own_summary(tree):
+    from documents.signing import head_confirmation
+
+    school_chair = UserFactory(full_name="Nguyễn Thị Mai")
+    upper_chair = UserFactory(full_name="Nông Văn Chủ")
+    add(tree.a1, school_chair, Position.CHAIR, JAN)
+    add(tree.a, upper_chair, Position.CHAIR, JAN)
+    other = UserFactory()
+    assert head_confirmation(tree.a1, TODAY, other).name == "Nguyễn Thị Mai"
+    assert head_confirmation(tree.a1, TODAY, school_chair).name == "Nông Văn Chủ"
