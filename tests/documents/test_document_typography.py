@@ -17,7 +17,7 @@ from awards import report_outputs
 from documents.header import DocumentHeader
 from documents.rendering import render_pdf
 from documents.signing import SignerBlock, council_signer, head_confirmation
-from tests.documents.conftest import pdf_text
+from tests.documents.conftest import _poppler, pdf_text
 from tests.leaders import record_chairs
 from units import services as unit_services
 
@@ -383,8 +383,6 @@ def test_the_signature_block_keeps_the_last_lines_with_it():
 
 
 def pdf_text_layout(pdf: bytes) -> str:
-    from tests.documents.conftest import _poppler
-
     return _poppler("pdftotext", pdf, "-layout", "-enc", "UTF-8")
 
 
@@ -418,3 +416,41 @@ def test_a_person_s_summary_is_confirmed_by_the_chair_of_their_unit(tree):
     assert block.name == chairs[tree.a1.pk].get_full_name()
     assert block.heading == ("XÁC NHẬN CỦA", "THỦ TRƯỞNG ĐƠN VỊ")
     assert block.lines[-1] == "CHỦ TỊCH"
+
+
+def test_only_a_token_too_long_for_its_column_breaks_and_stays_on_the_page():
+    token = "https://caobang.congdoan.vn/" + "tai-lieu-" * 12 + "x"
+    template, context, _lines = DOCUMENTS["receipt"]
+    authors = [author(PERSON, 60), author(OTHER, 40)]
+    authors[1].workplace = token
+    pdf = render_pdf(template, {**context, "authors": authors}, draft=False)
+    text = text_of(pdf)
+    assert_whole(text, PERSON, OTHER)
+    boxes = _poppler("pdftotext", pdf, "-bbox", "-enc", "UTF-8")
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    # A4 is 595 pt wide; the right margin is 15 mm (42.5 pt).
+    assert max(right_edges) <= 595 - 42.5 + 1
+
+
+def test_page_numbers_from_page_two_at_the_top_centre_10_mm_from_the_edge():
+    template, context, _lines = DOCUMENTS["request"]
+    pdf = render_pdf(template, context, draft=False)
+    boxes = _poppler("pdftotext", pdf, "-bbox", "-enc", "UTF-8")
+    pages = boxes.split("<page ")[1:]
+    assert len(pages) >= 2
+    first_words = [
+        (float(y), float(x0), float(x1), word)
+        for x0, y, x1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">'
+            r"([^<]*)</word>",
+            pages[1],
+        )
+    ]
+    top = min(first_words)
+    assert top[3] == "2"
+    assert top[0] >= 10 / 25.4 * 72  # at least 10 mm below the paper's edge
+    # Centred over the text block (30 mm left, 15 mm right margins).
+    centre = (30 + (210 - 15)) / 2 / 25.4 * 72
+    assert abs((top[1] + top[2]) / 2 - centre) < 6
+    first_page_tops = re.findall(r'yMin="([\d.]+)"', pages[0])
+    assert min(float(y) for y in first_page_tops) >= 20 / 25.4 * 72 - 1
