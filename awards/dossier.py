@@ -32,6 +32,7 @@ from awards.models import (
     MovementRecord,
     SelectingBody,
 )
+from awards.signers import award_signers, summary_signers
 from documents.models import DocumentKind, IssuedDocument
 from documents.rendering import render_pdf
 from documents.services import document_bytes, document_issue
@@ -233,11 +234,7 @@ def document_context(award_round: AwardRound, addressee: Unit, nominees, day) ->
         "body_name": BODY_NAMES[body],
         "unit_name": award_round.unit.name_on(day),
         "addressee": f"Ban Thường vụ {addressee.name_on(day)}",
-        "signer": {
-            "capacity": CAPACITIES[body],
-            "position": "CHỦ TỊCH",
-            "name": selection.chaired_by,
-        },
+        **award_signers(award_round.unit, day),
         "recipients": [f"{addressee.name_on(day)};", "Lưu: VT."],
     }
 
@@ -261,6 +258,7 @@ def summary_context(candidate: Candidate, base: dict, year: int) -> dict:
         position = membership.position if membership else ""
     return {
         **base,
+        **summary_signers(candidate, base),
         "collective": candidate.kind == Candidate.Kind.COLLECTIVE,
         "name": candidate.display_name,
         "position": position,

@@ -15,8 +15,10 @@ from awards.report import (
 )
 from documents.header import header_for
 from documents.rendering import render_pdf
+from documents.signing import SignerBlock, unit_signer
 from initiatives.models import Kind, Scope, Status
-from units.models import Unit, UnitKind
+from units.leadership import SigningKind
+from units.models import Unit
 from units.spreadsheets import workbook_sheets_bytes
 
 MOVEMENT = "Đổi mới, sáng tạo, hiệu quả trong hoạt động của tổ chức Công đoàn"
@@ -87,11 +89,8 @@ def print_charts(report: MovementReport) -> dict:
     )
 
 
-def _signer(unit: Unit) -> dict:
-    capacity = (
-        "TM. BAN CHẤP HÀNH" if unit.kind == UnitKind.GRASSROOTS else "TM. BAN THƯỜNG VỤ"
-    )
-    return {"capacity": capacity, "position": "CHỦ TỊCH", "name": ""}
+def _signer(unit: Unit, day) -> SignerBlock:
+    return unit_signer(unit, SigningKind.MOVEMENT_REPORT, day)
 
 
 CHOICES_VI = {
@@ -175,7 +174,7 @@ def report_pdf(report: MovementReport) -> bytes:
                 *([f"{parent.name_on(today)};"] if parent else []),
                 "Lưu: VT.",
             ],
-            "signer": _signer(unit),
+            "signer": _signer(unit, today),
         },
         draft=True,
     )

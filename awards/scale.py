@@ -21,6 +21,7 @@ from awards.models import (
     RoundForm,
     SelectingBody,
 )
+from awards.signers import chairs_for_bulk_data
 from units.models import User
 from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze, bulk_insert
 
@@ -137,6 +138,8 @@ def _big_round(plan: ScalePlan, built: ProvinceSlice, staff: User, form: AwardFo
         members_present=9,
         votes=votes,
     )
+    # Generated units have no leaders: their documents need a signer.
+    chairs_for_bulk_data(award_round, staff)
     dossiers.dossier_issue(award_round=award_round, actor=staff)
     return len(people)
 

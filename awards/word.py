@@ -78,14 +78,11 @@ def _grid(document, heads: list[str], rows: list[list[str]]) -> None:
             cell.text = str(text)
 
 
-def _signer(document, signer: dict) -> None:
-    for text, bold in (
-        (signer["capacity"], True),
-        (signer["position"], True),
-        ("", False),
-        ("", False),
-        (signer["name"], True),
-    ):
+def _signer(document, signer) -> None:
+    """The signer's block of documents.signing.SignerBlock, as the PDF prints it."""
+    lines = [(line, True) for line in signer.lines]
+    name = signer.name or signer.placeholder
+    for text, bold in (*lines, ("", False), ("", False), (name, True)):
         paragraph = _line(document, text, bold=bold, center=False)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 

@@ -27,6 +27,7 @@ from documents.models import (
     series_code_validator,
 )
 from documents.rendering import render_pdf
+from documents.signing import require_signers
 from units.models import Unit, User
 from units.text import nfc
 
@@ -121,6 +122,9 @@ def document_issue(
         errors["subject"] = _("The document must concern a saved object.")
     if errors:
         raise ValidationError(errors)
+    # An issued document never changes: one without its signer's name is refused
+    # here rather than stored with a placeholder.
+    require_signers(context)
 
     stored_name = None
     try:

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from documents.header import header_for
 from documents.rendering import render_pdf
+from documents.signing import SignerBlock, council_signer, unit_signer
 from initiatives.models import Initiative, Scope, Status
+from units import leadership
 
 # The level as the form asks it ("Đăng ký sáng kiến cấp: …"); documents are
 # Vietnamese only.
@@ -59,9 +61,18 @@ def receipt_context(initiative: Initiative, *, item, received_by) -> dict:
         "recognising_name": item.council.unit.name_on(item.accepted_on),
         "council_name": item.council.name,
         "received_by": received_by,
-        "signer": {"position": "NGƯỜI NHẬN", "name": received_by.get_full_name()},
+        "signer": receipt_signer(item, received_by),
         "recipients": ["Tác giả sáng kiến;", "Lưu: Hội đồng sáng kiến."],
     }
+
+
+def receipt_signer(item, received_by) -> SignerBlock:
+    """The receipt is signed by the person who received the request, unless the
+    council's unit has a signing rule for receipts (then its leader signs)."""
+    unit = item.council.unit
+    if leadership.rule_for(unit, leadership.SigningKind.RECEIPT) is None:
+        return SignerBlock(("NGƯỜI NHẬN",), received_by.get_full_name())
+    return unit_signer(unit, leadership.SigningKind.RECEIPT, item.accepted_on)
 
 
 # --- Council documents ------------------------------------------------------------
@@ -98,13 +109,30 @@ def _people(council):
     return members, chair, secretary
 
 
-def _council_signer(council) -> dict:
-    _members, chair, _secretary = _people(council)
-    return {
-        "capacity": "TM. HỘI ĐỒNG SÁNG KIẾN",
-        "position": "CHỦ TỊCH",
-        "name": chair.user.get_full_name() if chair else "",
-    }
+def _council_signer(council, session=None) -> SignerBlock:
+    """Who signs the council's documents: the chair, for the council.
+
+    A session's documents are signed by whoever presided: the chair, or, when
+    the attendance shows the chair absent, a vice-chair who was present, for
+    the chair ("TM. HỘI ĐỒNG / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"). The attendance the
+    secretary records is what the council says about that meeting, so the
+    signer follows from it and cannot disagree with the minutes.
+    """
+    members, chair, _secretary = _people(council)
+    vice_chairs = [m for m in members if m.role == "vice_chair"]
+    absent = set()
+    present = set()
+    if session is not None:
+        for member_id, here in session.attendance.values_list("member_id", "present"):
+            (present if here else absent).add(member_id)
+    if chair is not None and chair.pk not in absent:
+        return council_signer(chair.user.get_full_name(), deputy=False)
+    deputy = next((m for m in vice_chairs if m.pk in present), None)
+    if deputy is None and chair is None and vice_chairs:
+        deputy = vice_chairs[0]
+    if deputy is not None:
+        return council_signer(deputy.user.get_full_name(), deputy=True)
+    return council_signer(chair.user.get_full_name() if chair else "", deputy=False)
 
 
 def _rows(agenda):
@@ -138,6 +166,7 @@ def minutes_context(session, agenda) -> dict:
         "ballot": council.voting_mode == "ballot",
         "chair": chair,
         "secretary": secretary,
+        "signer": _council_signer(council, session),
     }
 
 
@@ -154,9 +183,15 @@ def decision_context(session, agenda) -> dict:
         "session": session,
         "rows": _rows(agenda),
         "scope_text": SCOPE_TEXT[council.scope],
-        "signer": _council_signer(council),
+        "signer": _council_signer(council, session),
         "recipients": ["Như Điều 3;", "Lưu: Hội đồng sáng kiến."],
     }
+
+
+def _session_of(decision):
+    """The session whose decision this is (a decision's subject is its session)."""
+    subject = decision.subject if decision is not None else None
+    return subject if hasattr(subject, "attendance") else None
 
 
 def certificate_context(item, author, decision) -> dict:
@@ -168,7 +203,7 @@ def certificate_context(item, author, decision) -> dict:
         "author": author,
         "decision": decision,
         "scope_text": SCOPE_TEXT[council.scope],
-        "signer": _council_signer(council),
+        "signer": _council_signer(council, _session_of(decision)),
         "recipients": [],
     }
 
@@ -182,6 +217,6 @@ def refusal_context(session, agenda_item) -> dict:
         "agenda_item": agenda_item,
         "initiative": initiative,
         "authors": list(initiative.authors.all()),
-        "signer": _council_signer(council),
+        "signer": _council_signer(council, session),
         "recipients": ["Tác giả sáng kiến;", "Lưu: Hội đồng sáng kiến."],
     }

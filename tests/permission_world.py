@@ -22,6 +22,7 @@ from tests.initiatives.helpers import (
 )
 from tests.units.import_helpers import check, csv_bytes, person_row
 from units import services as unit_services
+from units.leadership import Leadership, Position
 from units.models import ImportBatch, Membership, Role
 
 # The roles of the matrix, in the order of its columns.
@@ -100,6 +101,10 @@ def build(cast) -> SimpleNamespace:
     movement = Movement(cast)
     world.award_round, world.candidates, world.dossier = _award_round(movement, cast)
     world.candidate = world.candidates[0]
+    # The round recorded the chairs of CB-A and CB-A1; CB-A1's is the term.
+    world.leadership_term = Leadership.objects.get(
+        unit=tree.a1, position=Position.CHAIR, ended_on=None
+    )
     world.entry = GoldBookEntry.objects.filter(book__unit=tree.a1).first()
     world.waiting = movement.gold.recognised(cast.councils.a1)
     world.document = world.entry.decision or IssuedDocument.objects.first()

@@ -172,6 +172,35 @@ MATRIX: dict[str, tuple] = {
         "person",
         {"POST": "L 404 403 403 403 404 404 403 302 404"},
     ),
+    "units:leadership": ("unit", {"GET": "L 404 403 200 403 404 404 200 200 404"}),
+    "units:leadership_add": (
+        "unit",
+        {
+            "GET": "L 404 403 403 403 404 404 403 200 404",
+            "POST": "L 404 403 403 403 404 404 403 200 404",
+        },
+    ),
+    "units:signing_rule_set": (
+        "unit",
+        {
+            "GET": "L 405 405 405 405 405 405 405 405 405",
+            "POST": "L 404 403 403 403 404 404 403 200 404",
+        },
+    ),
+    "units:leadership_edit": (
+        "leadership_term",
+        {
+            "GET": "L 404 403 403 403 404 404 403 200 404",
+            "POST": "L 404 403 403 403 404 404 403 200 404",
+        },
+    ),
+    "units:leadership_end": (
+        "leadership_term",
+        {
+            "GET": "L 405 405 405 405 405 405 405 405 405",
+            "POST": "L 404 403 403 403 404 404 403 302 404",
+        },
+    ),
     "units:role_revoke": (
         "membership",
         {"POST": "L 404 403 403 403 404 404 403 302 404"},

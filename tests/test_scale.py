@@ -35,6 +35,8 @@ NOT_AT_SCALE = {
     "units.EmulationBlock",
     "units.EmulationBlockMember",
     "units.ImportBatch",
+    # Without a rule the chair signs: generated units need none.
+    "units.SigningRule",
     "initiatives.Registration",
     "initiatives.Idea",
     "initiatives.IdeaComment",

@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from units.leadership import Leadership
 from units.models import (
     EmulationBlock,
     EmulationBlockMember,
@@ -231,6 +232,10 @@ class UnitPolicy(Policy):
             "manage_people": lambda user, unit: (
                 holds(user, unit, ADMIN_ROLES) and unit.is_active
             ),
+            # The leaders and who signs each kind of document.
+            "manage_leadership": lambda user, unit: (
+                holds(user, unit, ADMIN_ROLES) and unit.is_active
+            ),
             "import": lambda user, unit: (
                 holds(user, unit, ADMIN_ROLES) and unit.is_active
             ),
@@ -317,6 +322,20 @@ class MembershipPolicy(Policy):
         }
 
 
+class LeadershipPolicy(Policy):
+    """Leadership terms: seen with the unit's people, kept by its administrators."""
+
+    def visible(self, user, queryset):
+        return queryset.filter(unit_q(user, ALL_ROLES, prefix="unit__"))
+
+    def rules(self):
+        return {
+            "change": lambda user, term: (
+                holds(user, term.unit, ADMIN_ROLES) and term.unit.is_active
+            ),
+        }
+
+
 class EmulationBlockPolicy(Policy):
     """Blocks: visible to those who see the organiser or one of the member units."""
 
@@ -357,3 +376,4 @@ register(User, PersonPolicy())
 register(Membership, MembershipPolicy())
 register(EmulationBlock, EmulationBlockPolicy())
 register(ImportBatch, ImportBatchPolicy())
+register(Leadership, LeadershipPolicy())

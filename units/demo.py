@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 
-from units import services
+from units import leadership, services
 from units.models import (
     EmulationBlock,
     EmulationBlockMember,
@@ -609,6 +609,7 @@ def build_demo(out=None) -> dict[str, int]:
 
     _add_members(units, created)
     _add_accounts(units, created)
+    add_leaders(units)
 
     for code, name, short_name, abbreviation, day, note in RENAMES:
         unit = Unit.objects.get(code=code)
@@ -761,3 +762,55 @@ def bulk_add_children(parent: Unit, children: list[Unit]) -> list[Unit]:
     )
     parent.refresh_from_db()
     return children
+
+
+# --- Leaders and signers --------------------------------------------------------
+
+# (unit, username or None for a leader without an account, full name, position).
+# The education union's movement report is signed by its vice-chair for the
+# chair (KT.), so the demo shows both kinds of block.
+LEADERS = [
+    ("CB", "lanhdao.tinh", "Hoàng Thị Thu Hà", "chair"),
+    ("CB-GD", "lanhdao.giaoduc", "Nông Văn Chủ", "chair"),
+    ("CB-GD", "quantri.giaoduc", "", "vice_chair"),
+    ("CB-YT", "quantri.yte", "", "chair"),
+    ("CB-GD-THPTC", "canbo.thptchuyen", "", "chair"),
+]
+LEADERS_SINCE = datetime.date(2023, 1, 1)
+
+
+def add_leaders(units: dict[str, Unit]) -> int:
+    """Record the demo units' leaders (and one KT. signing rule) if missing.
+
+    A leader without a demo account gets a user that cannot sign in: leaders
+    sign documents, they need not use the application.
+    """
+    added = 0
+    for code, username, full_name, position in LEADERS:
+        unit = units.get(code)
+        if unit is None:
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=full_name)
+            user.set_unusable_password()
+            user.save()
+        if leadership.Leadership.objects.filter(unit=unit, user=user).exists():
+            continue
+        leadership.Leadership.objects.create(
+            unit=unit, user=user, position=position, started_on=LEADERS_SINCE
+        )
+        added += 1
+    union = units.get("CB-GD")
+    deputy = User.objects.filter(username="quantri.giaoduc").first()
+    if union is not None and deputy is not None:
+        leadership.SigningRule.objects.get_or_create(
+            unit=union,
+            kind=leadership.SigningKind.MOVEMENT_REPORT,
+            defaults={
+                "authority": leadership.Authority.KT,
+                "body": leadership.Body.STANDING,
+                "signer": deputy,
+            },
+        )
+    return added

@@ -578,3 +578,8 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self):
         return reverse("units:import_detail", args=[self.pk])
+
+
+# Leadership terms and signing rules live in their own module; importing them
+# here registers the models with the units app.
+from units.leadership import Leadership, SigningRule  # noqa: E402, F401

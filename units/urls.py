@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from units import views
+from units import leadership_views, views
 
 app_name = "units"
 
@@ -33,6 +33,31 @@ urlpatterns = [
         name="person_send_reset",
     ),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path(
+        "units/<int:pk>/leadership/",
+        leadership_views.leadership_list,
+        name="leadership",
+    ),
+    path(
+        "units/<int:pk>/leadership/add/",
+        leadership_views.leadership_add,
+        name="leadership_add",
+    ),
+    path(
+        "units/<int:pk>/signing/",
+        leadership_views.signing_rule_set,
+        name="signing_rule_set",
+    ),
+    path(
+        "leadership/<int:pk>/edit/",
+        leadership_views.leadership_edit,
+        name="leadership_edit",
+    ),
+    path(
+        "leadership/<int:pk>/end/",
+        leadership_views.leadership_end,
+        name="leadership_end",
+    ),
     path("blocks/", views.block_list, name="block_list"),
     path("blocks/<int:pk>/", views.block_detail, name="block_detail"),
     path("blocks/<int:pk>/edit/", views.block_edit, name="block_edit"),

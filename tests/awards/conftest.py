@@ -17,6 +17,7 @@ from awards.services import OfferData, SignatoryData
 from initiatives.models import CouncilItem
 from tests.goldbook.conftest import Gold
 from tests.initiatives.helpers import registration_for
+from tests.leaders import record_chairs
 from units.models import Unit
 
 YEAR = timezone.localdate().year
@@ -101,6 +102,9 @@ class Movement:
 
     def round(self, unit, *, forms=None, quota=None, actor=None, **extra):
         forms = forms or [AwardForm.objects.get(name="Giấy khen")]
+        # The dossier's documents are signed by the chairs of the round's unit
+        # and of the nominees' units.
+        record_chairs(*Unit.objects.filter(path__startswith=unit.path))
         return services.round_create(
             unit=unit,
             actor=actor or self.keeper,

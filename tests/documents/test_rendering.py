@@ -58,7 +58,7 @@ def test_the_header_blocks_of_nghi_dinh_30_are_in_place(notice_context):
         "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM",
         "LIÊN ĐOÀN LAO ĐỘNG TỈNH CAO BẰNG",
         "Số: 05/TB-LĐLĐ",
-        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Cao Bằng, ngày 05 tháng 01 năm 2026",
         "THÔNG BÁO",

@@ -126,7 +126,7 @@ def test_the_year_s_book_prints_on_a4_landscape_with_the_official_header(
     # The official header: the province above, the unit that keeps the book.
     assert squash("LIÊN ĐOÀN LAO ĐỘNG TỈNH CAO BẰNG") in text
     assert squash("CÔNG ĐOÀN NGÀNH GIÁO DỤC") in text
-    assert squash("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM") in text
+    assert squash("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") in text
     assert squash("Cao Bằng, ngày") in text
     assert squash("SỔ VÀNG SÁNG KIẾN") in text
     assert squash(f"Năm {THIS_YEAR}") in text

@@ -242,7 +242,7 @@ def test_the_receipt_shows_dates_authors_and_title(cast, accepted):
         assert f"{name} Trường THPT Chuyên Cao Bằng {share},00" in text
     for expected in [
         "CÔNG ĐOÀN NGÀNH GIÁO DỤC",
-        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         f"Số: {receipt.symbol}",
         "GIẤY BIÊN NHẬN",

@@ -180,8 +180,9 @@ def test_every_part_of_the_seed_form_is_there_in_order(cast, make_request, get_p
     assert_in_order(
         text,
         [
+            # The issuer is one line beside the national title's first line.
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "CÔNG ĐOÀN TRƯỜNG THPT CHUYÊN",
-            "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
             f"Cao Bằng, {vietnamese_date(filed_on)}",
             "ĐƠN YÊU CẦU CÔNG NHẬN SÁNG KIẾN",
