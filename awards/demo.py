@@ -3,7 +3,7 @@ reviews and an inspection in the education union and its schools, its emulation
 pact, the ratings of its unions and of a school's members; a school's finished
 round (its executive committee selected its officer, the dossier went up to the
 education union, which awarded her a Giấy khen) and the education union's open
-round, where one school still falls short.
+round, where one school still falls short and the school's chair is attested.
 
 Dates are this year's, never later than today, so the demo stays true whenever it
 is loaded. Running it again changes nothing.
@@ -274,6 +274,40 @@ def _union_round(year, units, users) -> int:
     return 1
 
 
+def _union_round_individual(year, units, users) -> int:
+    """The school's chair meets every criterion of the education union's open
+    round (staff attested her compliance), so the README's tour ticks a
+    collective and an individual at once. Nothing is done once the round has
+    moved on or she has been attested."""
+    award_round = AwardRound.objects.filter(
+        unit=units["CB-GD"],
+        year=year,
+        title=UNION_ROUND.format(year=year),
+        status=AwardRound.Status.OPEN,
+    ).first()
+    chair = users.get("canbo.thptchuyen")
+    if award_round is None or chair is None:
+        return 0
+    candidate = award_round.candidates.filter(
+        kind=Candidate.Kind.INDIVIDUAL,
+        person=chair,
+        status=Candidate.Status.CANDIDATE,
+    ).first()
+    if (
+        candidate is None
+        or candidate.attestations.filter(criterion="compliance").exists()
+    ):
+        return 0
+    services.attest(
+        candidate=candidate,
+        actor=users["thidua.giaoduc"],
+        criterion="compliance",
+        met=True,
+        note="Chấp hành tốt chủ trương, nghị quyết; không vi phạm kỷ luật.",
+    )
+    return 1
+
+
 @transaction.atomic
 def build_demo() -> dict[str, int]:
     year = timezone.localdate().year
@@ -289,4 +323,5 @@ def build_demo() -> dict[str, int]:
         "ratings": _ratings(year, units, users),
         "award rounds": _school_round(year, units, users)
         + _union_round(year, units, users),
+        "attestations": _union_round_individual(year, units, users),
     }

@@ -16,7 +16,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
 
 from awards.models import AwardRound, Dossier
 from initiatives.models import Initiative, Session, Status
@@ -30,6 +31,11 @@ BENEFITS = "Đoàn viên được giải đáp ngay tại trường, không ph�
 SCHOOL = "Công đoàn Trường THPT Chuyên Cao Bằng"
 PROVINCE = "Liên đoàn Lao động tỉnh Cao Bằng"
 ROUND = "Xét khen thưởng phong trào “Đổi mới, sáng tạo, hiệu quả” năm {year}"
+# The README's example of an edit to the drafted Tờ trình.
+DRAFTED, EDITED = "có thành tích xuất sắc", "có thành tích xuất sắc, tiêu biểu"
+# Part 2's clicks, choices in a list and confirmations, as the README counts them.
+PART_2_CLICKS = 16
+SLOW = 120_000  # ms, for the steps that render the dossier's documents
 
 
 @pytest.fixture(autouse=True)
@@ -50,9 +56,10 @@ def vi(message: str, **values) -> str:
     return text % values if values else text
 
 
-def vi_count(singular: str, plural: str, count: int) -> str:
+def vi_count(singular: str, plural: str, count: int, **values) -> str:
     with translation.override("vi"):
-        return translation.ngettext(singular, plural, count) % {"counter": count}
+        text = translation.ngettext(singular, plural, count)
+    return text % {"counter": count, "count": count, **values}
 
 
 def council_name(today) -> str:
@@ -63,12 +70,41 @@ def as_user(page: Page, live_server, username: str) -> None:
     sign_in(page, live_server, User.objects.get(username=username), DEMO_PASSWORD)
 
 
+def link(page: Page, text: str) -> Locator:
+    return page.get_by_role("link", name=text, exact=True).first
+
+
+def button(page: Page, text: str) -> Locator:
+    return page.get_by_role("button", name=text, exact=True).first
+
+
 def click_link(page: Page, text: str) -> None:
-    page.get_by_role("link", name=text, exact=True).first.click()
+    link(page, text).click()
 
 
 def click_button(page: Page, text: str) -> None:
-    page.get_by_role("button", name=text, exact=True).first.click()
+    button(page, text).click()
+
+
+class Counter:
+    """Clicks, choices in a list and answers to a confirmation, counted; typing
+    and signing in or out are not."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.clicks = 0
+
+    def click(self, locator: Locator, **options) -> None:
+        self.clicks += 1
+        locator.click(**options)
+
+    def choose(self, locator: Locator, label: str) -> None:
+        self.clicks += 1
+        locator.select_option(label=label)
+
+    def confirm_next(self) -> None:
+        self.clicks += 1
+        self.page.once("dialog", lambda dialog: dialog.accept())
 
 
 def tour_request_to_recognition(page: Page, live_server) -> Initiative:
@@ -175,68 +211,125 @@ def tour_request_to_recognition(page: Page, live_server) -> Initiative:
 
 
 def tour_award_dossier(page: Page, live_server) -> Dossier:
-    """Part 2 of the README's tour, against today's award round page: the
-    education union's emulation staff nominate the school's union, record the
-    selection, issue and send the dossier; the province accepts it."""
+    """Part 2 of the README's tour, on the round page's bulk actions: the
+    education union's emulation staff tick everyone who meets every criterion,
+    nominate them in one step, record the selection in one table, review the
+    drafted Tờ trình, issue the dossier, download it and send it up; the
+    province accepts it. Every click is counted, as the README says."""
     today = timezone.localdate()
+    round_title = ROUND.format(year=today.year)
+    award_round = AwardRound.objects.get(title=round_title)
+    count = Counter(page)
 
     # 6. thidua.giaoduc opens the round from the home page.
     as_user(page, live_server, "thidua.giaoduc")
-    page.goto(reverse("home"))
-    round_title = ROUND.format(year=today.year)
-    click_link(
-        page,
-        vi(
-            "Award round “%(title)s”: nominations close on %(day)s.",
-            title=round_title,
-            day=(today + datetime.timedelta(days=20)).strftime("%d/%m/%Y"),
-        ),
+    count.click(
+        link(
+            page,
+            vi(
+                "Award round “%(title)s”: nominations close on %(day)s.",
+                title=round_title,
+                day=(today + datetime.timedelta(days=20)).strftime("%d/%m/%Y"),
+            ),
+        )
     )
-    # 7. The school's union: its checklist, then "Nominate".
-    page.locator("main").get_by_role("link", name=SCHOOL).first.click()
-    nominate = page.locator("main form").filter(
-        has=page.get_by_role("button", name=vi("Nominate"))
+    expect(page).to_have_url(live_server.url + award_round.get_absolute_url())
+
+    # 7. Tick everyone who meets every criterion: the school's union (its
+    # council decided a request in part 1) and its chair; nominate them both.
+    count.click(link(page, vi("Tick all who meet every criterion")))
+    ticked = page.locator('input[name="candidate"]:checked')
+    expect(ticked).to_have_count(2)
+    assert sorted(ticked.evaluate_all("boxes => boxes.map(b => Number(b.value))")) == [
+        award_round.candidates.get(kind="collective", unit__name=SCHOOL).pk,
+        award_round.candidates.get(person__username="canbo.thptchuyen").pk,
+    ]
+    count.choose(page.get_by_label(vi("Nominate for"), exact=True), label="Giấy khen")
+    count.click(button(page, vi("Nominate the ticked")))
+    expect(page.locator(".alert-success")).to_have_text(
+        vi_count(
+            "%(count)d candidate was nominated for %(award)s.",
+            "%(count)d candidates were nominated for %(award)s.",
+            2,
+            award="Giấy khen",
+        )
     )
-    nominate.locator("select[name=award_form]").select_option(label="Giấy khen")
-    nominate.locator("textarea[name=achievements]").fill(
-        "Tổ chức phong trào sôi nổi; sáng kiến được Hội đồng trường công nhận."
-    )
-    nominate.get_by_role("button", name=vi("Nominate")).click()
-    # 8. Back to the round: record the selection meeting.
-    # (the round's name in the breadcrumb at the top)
-    award_round = AwardRound.objects.get(title=round_title)
-    page.locator(f'.breadcrumb a[href="{award_round.get_absolute_url()}"]').click()
-    click_link(page, vi("Record the selection"))
+
+    # 8. The standing committee's meeting: one table, a row per nominee.
+    count.click(link(page, vi("Record the selection")))
     form = page.locator("main form")
-    form.locator("input[name=held_on]").fill(today.strftime("%d/%m/%Y"))
-    form.locator("input[name=chaired_by]").fill("Đàm Minh Quân")
-    form.locator("input[name=members_total]").fill("9")
-    form.locator("input[name=members_present]").fill("9")
-    form.locator("input[name^=votes_]").first.fill("9")
-    click_button(page, vi("Record the selection"))
-    # 9. Issue the dossier and send it up.
-    click_button(page, vi("Issue the dossier"))
-    page.once("dialog", lambda dialog: dialog.accept())
-    click_button(page, vi("Send to %(name)s", name=PROVINCE))
-    dossier = Dossier.objects.get(round__title=round_title)
+    expect(form.locator('input[name="held_on"]')).to_have_value(
+        today.strftime("%d/%m/%Y")
+    )
+    form.get_by_label(vi("Chaired by")).fill("Đàm Minh Quân")
+    form.get_by_label(vi("Members of the body")).fill("9")
+    form.get_by_label(vi("Members present")).fill("9")
+    votes = form.locator('input[name^="votes_"]')
+    expect(votes).to_have_count(2)
+    for index in range(2):
+        votes.nth(index).fill("9")
+    count.click(button(page, vi("Record the selection")))
+    expect(page).to_have_url(live_server.url + award_round.get_absolute_url())
+
+    # 9. Prepare the dossier: a draft, nothing numbered; the Tờ trình is edited.
+    count.click(button(page, vi("Prepare the dossier")))
+    dossier = Dossier.objects.get(round=award_round)
+    expect(page).to_have_url(live_server.url + dossier.get_absolute_url())
+    expect(page.locator("#draft-notice")).to_be_visible()
+    text = page.get_by_label(vi("Text of the Tờ trình"))
+    drafted = text.input_value()
+    assert DRAFTED in drafted and EDITED not in drafted
+    text.fill(drafted.replace(DRAFTED, EDITED))
+    count.click(button(page, vi("Save the text of the Tờ trình")))
+    expect(page.locator(".alert-success")).to_have_text(
+        vi("The text of the Tờ trình was saved.")
+    )
+    dossier.refresh_from_db()
+    assert dossier.submission_id is None
+    assert EDITED in dossier.submission_text
+
+    # 10. Issue it: the Tờ trình, the excerpt and both summaries get numbers.
+    count.confirm_next()
+    count.click(page.locator("#issue-dossier"), timeout=SLOW)
+    expect(page.locator(".alert-success")).to_have_count(1)
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.PREPARED
+    expect(page.locator("main")).to_contain_text(dossier.submission.symbol)
+    expect(page.locator("main")).to_contain_text(EDITED)
+
+    # 11. Download the whole dossier, then send it up.
+    with page.expect_download(timeout=SLOW) as download:
+        count.click(link(page, vi("Whole dossier (one PDF with contents)")))
+    reader = PdfReader(download.value.path())
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "MỤC LỤC" in text and "Nguyễn Thị Mai" in text
+    assert EDITED in " ".join(text.split())
+    count.confirm_next()
+    count.click(button(page, vi("Send to %(name)s", name=PROVINCE)))
+    expect(page.locator(".alert-success")).to_have_count(1)
+    dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.SENT
     sign_out(page, live_server)
 
-    # 10. thidua.tinh accepts it from the home page.
+    # 12. thidua.tinh accepts it from the home page.
     as_user(page, live_server, "thidua.tinh")
-    click_link(
-        page,
-        vi_count(
-            "%(counter)s award dossier was sent to you for a decision.",
-            "%(counter)s award dossiers were sent to you for a decision.",
-            1,
-        ),
+    count.click(
+        link(
+            page,
+            vi_count(
+                "%(counter)s award dossier was sent to you for a decision.",
+                "%(counter)s award dossiers were sent to you for a decision.",
+                1,
+            ),
+        )
     )
-    click_link(page, round_title)
+    count.click(link(page, round_title))
     expect(page).to_have_url(live_server.url + dossier.get_absolute_url())
-    click_button(page, vi("Accept"))
+    count.click(button(page, vi("Accept")))
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.ACCEPTED
+    # The number the README gives for this part.
+    assert count.clicks == PART_2_CLICKS
     return dossier
 
 
