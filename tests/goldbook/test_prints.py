@@ -2,7 +2,9 @@
 (Excel), through the views, as the unit's emulation staff fetch them."""
 
 import datetime
+import html
 import io
+import re
 import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
@@ -16,7 +18,13 @@ from goldbook import services
 from initiatives.models import CouncilItem
 from initiatives.services import AuthorData
 from tests.initiatives.helpers import xlsx_cells, xlsx_rows
-from tests.initiatives.pdf_helpers import page_count, page_sizes, pdf_raw_text, squash
+from tests.initiatives.pdf_helpers import (
+    _poppler,
+    page_count,
+    page_sizes,
+    pdf_raw_text,
+    squash,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +168,8 @@ def test_a_one_entry_year_prints_on_one_page(client_for, book):
 def test_the_revoked_title_is_struck_through(client_for, book, rendered_html):
     get(client_for, book.staff, "print", book.unit, year=THIS_YEAR)
     (html,) = rendered_html
-    assert f'<span class="revoked">{REVOKED}</span>' in html
-    assert f"<span>{PLAIN}</span>" in html
+    assert f'<div class="revoked">{REVOKED}</div>' in html
+    assert f"<div>{PLAIN}</div>" in html
     assert ".revoked { text-decoration: line-through; }" in html
 
 
@@ -198,6 +206,122 @@ def test_an_empty_year_prints_an_empty_book(client_for, book):
     assert squash("Chưa có sáng kiến nào được ghi vào sổ.") in text
     assert squash(PLAIN) not in text
     assert page_sizes(response.content) == [A4_LANDSCAPE]
+
+
+# --- Typography and margins ---------------------------------------------------------
+
+MM = 72 / 25.4  # PDF points in a millimetre
+LONG_NAMES = [
+    "Nguyễn Thị Phương Thảo Nguyên",
+    "Hoàng Trần Nguyễn Phương Uyên",
+    "Lường Thị Ngọc Ánh Nguyệt",
+    "Triệu Đức Nguyễn Thượng",
+    "Nông Thị Thuỳ Phượng",
+    "Đặng Hoàng Khuyến Nghĩa",
+]
+# One "word" wider than any column: only such a token may break inside.
+TOKEN = "https://congdoan.caobang.vn/so-vang/" + "x" * 60
+
+
+@pytest.fixture
+def long_book(gold, cast):
+    """Enough entries of three authors with long names each to fill pages."""
+    for number in range(9):
+        names = [LONG_NAMES[(number + k) % len(LONG_NAMES)] for k in range(3)]
+        gold.entry(
+            cast.councils.a,
+            title=(
+                "Cải tiến quy trình tiếp nhận, giải quyết kiến nghị của người lao "
+                f"động tại Công đoàn Trường Trung học phổ thông Chuyên, lần {number}"
+            ),
+            summary=(
+                TOKEN
+                if number == 0
+                else "Rút ngắn thời gian xử lý hồ sơ đoàn viên từ năm ngày xuống hai "
+                "ngày; được nhân rộng tại các công đoàn cơ sở trong tỉnh."
+            ),
+            authors=[
+                AuthorData(full_name=name, share=share)
+                for name, share in zip(
+                    names,
+                    (Decimal("33.34"), Decimal("33.33"), Decimal("33.33")),
+                    strict=True,
+                )
+            ],
+        )
+    return SimpleNamespace(unit=cast.tree.a, staff=cast.a_staff)
+
+
+def flowing(pdf: bytes) -> str:
+    """The text in drawing order with every line break read as a space: a name
+    wrapped between its words reads whole, one broken inside a word does not."""
+    return " ".join(pdf_raw_text(pdf).split())
+
+
+_BOX = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>'
+)
+
+
+def words(pdf: bytes, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, left, top, right, bottom) in points of every word on a page."""
+    out = _poppler("pdftotext", pdf, "-bbox", "-f", str(page), "-l", str(page))
+    return [
+        (html.unescape(m[5]), float(m[1]), float(m[2]), float(m[3]), float(m[4]))
+        for m in _BOX.finditer(out)
+    ]
+
+
+def test_every_author_s_name_prints_whole(client_for, long_book):
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    assert page_count(pdf) >= 2
+    text = flowing(pdf)
+    for name in LONG_NAMES:
+        assert name in text, f"{name!r} is broken inside a word"
+    for share in ("33,34%", "33,33%"):
+        assert f"({share})" in text
+    assert "Công đoàn Trường Trung học phổ thông Chuyên" in text
+    # The token too long for its column is still all there, broken to fit.
+    assert squash(TOKEN) in squash(pdf_raw_text(pdf))
+
+
+def test_the_number_column_is_headed_tt_on_every_page(client_for, long_book):
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    pages = page_count(pdf)
+    for page in range(1, pages + 1):
+        texts = [w[0] for w in words(pdf, page)]
+        if page < pages or "lần" in texts:
+            # The column headings repeat on every page that holds rows.
+            assert "TT" in texts, page
+            assert {"Quyết", "định", "Lợi", "ích"} <= set(texts), page
+        assert "Số" not in texts, page
+    # The signature never stands alone on the last page: the total is with it.
+    last = [w[0] for w in words(pdf, pages)]
+    assert "NGƯỜI" in last
+    assert "Tổng" in last
+
+
+def test_the_text_keeps_the_official_margins_and_page_numbers_keep_off_the_edge(
+    client_for, long_book
+):
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    pages = page_count(pdf)
+    assert pages >= 2
+    width, height = A4_LANDSCAPE
+    for page in range(1, pages + 1):
+        placed = words(pdf, page)
+        number = [w for w in placed if w[0] == f"{page}/{pages}"]
+        assert len(number) == 1, (page, [w[0] for w in placed][-5:])
+        _text, _left, top, _right, bottom = number[0]
+        # "Trang x/y" in the bottom margin, at least 10 mm from the edge.
+        assert height - bottom >= 10 * MM
+        assert top >= height - 20 * MM
+        body = [w for w in placed if w[0] not in ("Trang", f"{page}/{pages}")]
+        assert body
+        assert min(w[1] for w in body) >= 30 * MM - 0.5, page
+        assert max(w[3] for w in body) <= width - 15 * MM + 0.5, page
+        assert min(w[2] for w in body) >= 20 * MM - 0.5, page
+        assert max(w[4] for w in body) <= height - 20 * MM + 0.5, page
 
 
 # --- Excel ---------------------------------------------------------------------------
