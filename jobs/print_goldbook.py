@@ -29,11 +29,14 @@ def arguments(book: GoldBook, year: int | None) -> dict:
     return {"unit": book.unit_id, "year": year}
 
 
+def entries_to_print(book: GoldBook, year: int | None):
+    """The entries of the print, with their annotations (two queries)."""
+    return selectors.book_entries(book, year=year).prefetch_related("annotations")
+
+
 def render(book: GoldBook, year: int | None) -> JobFile:
     """Print the book (of one year, or all) to PDF."""
-    entries = list(
-        selectors.book_entries(book, year=year).prefetch_related("annotations")
-    )
+    entries = list(entries_to_print(book, year))
     return JobFile(file_name(book, year), printing.book_pdf(book, entries, year))
 
 
