@@ -110,7 +110,10 @@ def render_parts(
         # child takes it once ready (it says so): a send never waits on a child
         # that is stuck starting.
         sent = 0
+        rendering = 0.0
+        started = time.perf_counter()
         for html in make_parts(processes):
+            rendering += time.perf_counter() - started
             if sent == processes:
                 raise ValueError(f"More parts than the {processes} processes")
             child, conn = children[sent]
@@ -118,11 +121,14 @@ def render_parts(
             # As UTF-8 bytes: Django's safe strings would bring Django into the child.
             conn.send((html.encode(), extra_css))
             sent += 1
+            started = time.perf_counter()
         if not sent:
             raise ValueError("A document of no parts")
         for _child, conn in children[sent:]:
             with contextlib.suppress(OSError):
                 conn.send(None)
+        if facts is not None:
+            facts["html_seconds"] = rendering
         return _collect(children[:sent], deadline, timeout, facts)
     finally:
         for child, conn in children:
@@ -238,8 +244,17 @@ def render_pdf_in_parts(
         extra_css=extra_css,
         facts=facts,
     )
+    timed = {}
+
+    def timed_stamp(pages: int) -> bytes:
+        started = time.perf_counter()
+        try:
+            return stamp(pages)
+        finally:
+            timed["numbers_seconds"] = time.perf_counter() - started
+
     started = time.perf_counter()
-    pdf = join_and_number(parts, stamp)
+    pdf = join_and_number(parts, timed_stamp)
     if facts is not None:
-        facts["join_seconds"] = time.perf_counter() - started
+        facts.update(timed, join_seconds=time.perf_counter() - started)
     return pdf

@@ -3,6 +3,7 @@ the children run without Django, load nothing but the static files the parent
 maps for them, and a failed or slow child ends the print with an error instead
 of a hang; the parts are joined with their pages numbered on."""
 
+import logging
 import multiprocessing
 from pathlib import Path
 
@@ -144,3 +145,27 @@ def test_a_failure_while_the_parts_are_rendered_stops_the_children():
 
     with pytest.raises(RuntimeError, match="template error"):
         parallel.render_parts(broken, processes=2, timeout=120)
+
+
+def test_the_children_s_pages_are_logged_for_a_job_s_progress():
+    seen = []
+
+    class Pages(logging.Handler):
+        def emit(self, record):
+            if record.msg == "Step 5 - Creating layout - Page %d":
+                seen.append(record.args[0])
+
+    log = logging.getLogger("weasyprint.progress")
+    handler, level = Pages(), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        parallel.render_parts(
+            lambda count: [page("a", 2), page("b", 3)], processes=2, timeout=120
+        )
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+    # The pages of both parts together, counted up as they are laid out.
+    assert seen == sorted(seen)
+    assert seen[-1] == 5
