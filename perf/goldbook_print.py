@@ -1,16 +1,20 @@
 """Time the Gold Book print on a throwaway SQLite database, without PostgreSQL.
 
     python -m perf.goldbook_print [--entries 1000] [--sizes 100,200,400,1000]
-                                  [--repeat 1] [--profile] [--keep PATH]
+                                  [--repeat 1] [--processes 2] [--profile]
+                                  [--keep PATH]
 
 Builds the demo data (units, requests, councils, decisions, the demo's Gold Books;
 about 20 s) in a temporary SQLite file, writes a book of --entries entries with
 long Vietnamese names and several authors each (bulk inserts, copies of a demo
 recognition), then prints the first N entries of it for each size and reports
-the seconds and milliseconds per entry, in elapsed and in CPU time (on a shared
-machine the CPU time is the steadier figure), and the pages. The print is the
-one the view makes (jobs.print_goldbook.render for the whole book, goldbook.printing for
-the smaller sizes). --profile adds the split of the largest print between the
+the seconds, in elapsed and in CPU time (this process and the children that
+lay out the parts), the pages and the size of the file, once serial (one process)
+and once in parts side by side (documents.parallel, PRINT_PROCESSES parts, at
+every size), with the ratio of the two from the same run: on a shared machine a
+ratio is steadier than either time. The print is the one the view makes
+(jobs.print_goldbook.render for the whole book, goldbook.printing for the smaller
+sizes). --profile adds the split of the largest print between the
 template, WeasyPrint's layout and the PDF writer (cProfile). The database is
 deleted at the end unless --keep names a file to keep it in.
 
@@ -151,49 +155,104 @@ def pages_of(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def measure(book, sizes, repeat: int, out) -> list[dict]:
+def cpu_time() -> float:
+    """CPU seconds of this process and of its children that have ended (the
+    processes that lay out the parts of a print are waited for)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def time_print(make, repeat: int) -> dict:
+    """The best elapsed and CPU seconds of `repeat` prints, with the last PDF;
+    for a print in parts, the CPU seconds of its largest part too."""
+    best = cpu = None
+    for _ in range(repeat):
+        facts = {}
+        started, started_cpu = time.perf_counter(), cpu_time()
+        pdf = make(facts)
+        elapsed, elapsed_cpu = time.perf_counter() - started, cpu_time() - started_cpu
+        best = elapsed if best is None else min(best, elapsed)
+        cpu = elapsed_cpu if cpu is None else min(cpu, elapsed_cpu)
+    parts = facts.get("parts") or [{"layout_cpu": None}]
+    largest = max((part["layout_cpu"] or 0) for part in parts)
+    return {
+        "seconds": round(best, 2),
+        "cpu_seconds": round(cpu, 2),
+        "largest_part_cpu": round(largest, 2) if largest else None,
+        "pages": pages_of(pdf),
+        "kilobytes": round(len(pdf) / 1024),
+    }
+
+
+def measure(book, sizes, repeat: int, out, processes: int | None = None) -> list[dict]:
+    """Print the first N entries of the book for each size, serial (one process)
+    and in parts (`processes`, by default the PRINT_PROCESSES setting, for every
+    size), and report both and their ratio; the whole book goes through
+    jobs.print_goldbook.render, as the view and the worker print it."""
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from goldbook import printing
     from jobs import print_goldbook
 
+    processes = processes or max(settings.PRINT_PROCESSES, 2)
     entries = list(print_goldbook.entries_to_print(book, None))
+    saved = settings.PRINT_PROCESSES, settings.PRINT_PARALLEL_MIN_ROWS
+    out.write(
+        f"  serial, then in {processes} parts (the print's own setting: "
+        f"PRINT_PROCESSES={saved[0]}, from {saved[1]} rows)\n"
+    )
     results = []
-    for size in sizes:
-        best = cpu = None
-        for _ in range(repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started, started_cpu = time.perf_counter(), time.process_time()
-                if size >= len(entries):
-                    pdf = print_goldbook.render(book, None).data
-                else:
-                    pdf = printing.book_pdf(book, entries[:size], None)
-                elapsed = time.perf_counter() - started
-                elapsed_cpu = time.process_time() - started_cpu
-            best = elapsed if best is None else min(best, elapsed)
-            cpu = elapsed_cpu if cpu is None else min(cpu, elapsed_cpu)
-        count = min(size, len(entries))
-        row = {
-            "entries": count,
-            "seconds": round(best, 2),
-            "cpu_seconds": round(cpu, 2),
-            "ms_per_entry": round(best * 1000 / count, 1),
-            "cpu_ms_per_entry": round(cpu * 1000 / count, 1),
-            "pages": pages_of(pdf),
-            "queries": len(queries) if size >= len(entries) else None,
-        }
-        results.append(row)
-        out.write(
-            f"  {row['entries']:>6,} entries  {row['seconds']:>6.2f} s "
-            f"(CPU {row['cpu_seconds']:.2f} s)  "
-            f"{row['ms_per_entry']:>5.1f} ms/entry "
-            f"(CPU {row['cpu_ms_per_entry']:.1f})  "
-            f"{row['pages']:>4} pages"
-            + (f"  {row['queries']} queries" if row["queries"] is not None else "")
-            + "\n"
-        )
-        out.flush()
+    try:
+        for size in sizes:
+            count = min(size, len(entries))
+            row = {"entries": count, "queries": None}
+            for mode, workers in (("serial", 1), ("parts", processes)):
+                settings.PRINT_PROCESSES = workers
+                settings.PRINT_PARALLEL_MIN_ROWS = 1
+                with CaptureQueriesContext(connection) as queries:
+                    if size >= len(entries):
+                        timed = time_print(
+                            lambda facts: print_goldbook.render(book, None, facts).data,
+                            repeat,
+                        )
+                        row["queries"] = len(queries)
+                    else:
+                        timed = time_print(
+                            lambda facts, size=size: printing.book_pdf(
+                                book, entries[:size], None, facts=facts
+                            ),
+                            repeat,
+                        )
+                timed["ms_per_entry"] = round(timed["seconds"] * 1000 / count, 1)
+                timed["cpu_ms_per_entry"] = round(
+                    timed["cpu_seconds"] * 1000 / count, 1
+                )
+                row[mode] = timed
+            row["ratio"] = round(row["parts"]["seconds"] / row["serial"]["seconds"], 2)
+            row["cpu_ratio"] = round(
+                row["parts"]["cpu_seconds"] / row["serial"]["cpu_seconds"], 2
+            )
+            results.append(row)
+            serial, parts = row["serial"], row["parts"]
+            out.write(
+                f"  {count:>6,} entries  serial {serial['seconds']:>6.2f} s "
+                f"(CPU {serial['cpu_seconds']:.2f} s, {serial['pages']} pages, "
+                f"{serial['kilobytes']:,} KB)  in parts {parts['seconds']:>6.2f} s "
+                f"(CPU {parts['cpu_seconds']:.2f} s, {parts['pages']} pages, "
+                f"{parts['kilobytes']:,} KB, largest part "
+                f"{parts['largest_part_cpu']} s CPU)  ratio {row['ratio']:.2f} "
+                f"(CPU {row['cpu_ratio']:.2f})"
+                + (f"  {row['queries']} queries" if row["queries"] is not None else "")
+                + "\n"
+            )
+            out.flush()
+    finally:
+        settings.PRINT_PROCESSES, settings.PRINT_PARALLEL_MIN_ROWS = saved
     return results
 
 
@@ -239,6 +298,9 @@ def main(argv=None) -> int:
         "--sizes", default="100,200,400,1000", help="print sizes, comma separated"
     )
     parser.add_argument("--repeat", type=int, default=1, help="best of N per size")
+    parser.add_argument(
+        "--processes", type=int, help="parts of the print in parts (default: 2)"
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--profile-out", help="also write the cProfile data here")
     parser.add_argument(
@@ -273,7 +335,7 @@ def main(argv=None) -> int:
             f"({time.perf_counter() - started:.0f} s).\n"
         )
     try:
-        measure(book, sizes, args.repeat, out)
+        measure(book, sizes, args.repeat, out, args.processes)
         if args.profile or args.profile_out:
             profile(book, out, args.profile_out)
     finally:
