@@ -397,6 +397,21 @@ def test_the_print_in_parts_has_the_serial_print_s_text_in_the_same_order(
     assert len(in_parts) < 2 * len(serial)
 
 
+@pytest.mark.parametrize(("processes", "threshold"), [(2, 10), (1, 4)])
+def test_a_short_book_or_one_process_prints_serially(
+    client_for, settings, long_book, monkeypatch, processes, threshold
+):
+    settings.PRINT_PROCESSES = processes
+    settings.PRINT_PARALLEL_MIN_ROWS = threshold
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("printed in parts")
+
+    monkeypatch.setattr(parallel, "render_pdf_in_parts", refuse)
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    assert squash("Tổng số: 9 sáng kiến.") in book_text(pdf)
+
+
 def test_markup_in_a_title_is_text_in_the_parts_and_nothing_is_fetched(
     gold, cast, settings
 ):
