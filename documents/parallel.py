@@ -18,8 +18,8 @@ fonts), on a two-core machine under load about 1.5 s of wall time; the children
 are started before the templates are rendered so that this overlaps the
 parent's own work. No pool is kept alive between prints: the parts are used only
 for prints of hundreds of rows (several seconds), a kept pool would hold about
-100 MB per child in every web and worker process for prints that come a few
-times a day, and a fresh child never carries a previous print's state.
+60 MB per idle child (measured) in every web and worker process for prints that
+come a few times a day, and a fresh child never carries a previous print's state.
 
 A failed child, one that dies, or one past the timeout ends the print with
 PartsPrintError (the other children are stopped); nothing waits forever.
@@ -44,12 +44,6 @@ PROGRESS = logging.getLogger("weasyprint.progress")
 
 class PartsPrintError(RuntimeError):
     """A part of a document could not be laid out (failed, died, too slow)."""
-
-
-def default_processes() -> int:
-    import os
-
-    return min(2, os.cpu_count() or 1)
 
 
 def split_evenly(rows: list, parts: int, weight: Callable | None = None) -> list[list]:
