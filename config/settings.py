@@ -5,6 +5,7 @@ DEBUG is off. A value that cannot be understood stops start-up with a message
 naming the variable. See `.env.example` for the full list.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -298,6 +299,12 @@ JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3, minimum=1)
 JOBS_MAIL_MAX_ATTEMPTS = env_int("JOBS_MAIL_MAX_ATTEMPTS", 10, minimum=1)
 JOBS_RETRY_SECONDS = env_int("JOBS_RETRY_SECONDS", 30, minimum=0)
 JOBS_PRINT_PAGE_LIMIT = env_int("JOBS_PRINT_PAGE_LIMIT", 200, minimum=1)
+# A long print (the Gold Book from PRINT_PARALLEL_MIN_ROWS rows) is laid out in
+# PRINT_PROCESSES parts side by side, one child process each (documents.parallel);
+# 1 turns it off. A part not done within PRINT_PART_TIMEOUT seconds fails the print.
+PRINT_PROCESSES = env_int("PRINT_PROCESSES", min(2, os.cpu_count() or 1), minimum=1)
+PRINT_PARALLEL_MIN_ROWS = env_int("PRINT_PARALLEL_MIN_ROWS", 300, minimum=1)
+PRINT_PART_TIMEOUT = env_int("PRINT_PART_TIMEOUT", 600, minimum=1)
 # Finished jobs and their files are deleted after this many days.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7, minimum=1)
 # Run each job in the process that queued it, when its transaction commits (tests).

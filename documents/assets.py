@@ -49,3 +49,27 @@ def find_static(path: str) -> Path | None:
 def missing_print_fonts() -> list[str]:
     """Return the shipped print font files that cannot be found."""
     return [path for path in PRINT_FONT_FILES if find_static(path) is None]
+
+
+def static_file_map(allowed) -> dict[str, str]:
+    """Every static file a document may load, {static path: file}, as
+    find_static would find it: the finders in order, then STATIC_ROOT.
+
+    For processes that lay out documents without Django (documents.parallel);
+    ``allowed(path)`` says which kinds of file to keep.
+    """
+    files: dict[str, str] = {}
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            prefix = getattr(storage, "prefix", None)
+            name = f"{prefix}/{path}" if prefix else path
+            name = name.replace("\\", "/")
+            if name not in files and allowed(name):
+                files[name] = storage.path(path)
+    root = Path(settings.STATIC_ROOT) if settings.STATIC_ROOT else None
+    if root is not None and root.is_dir():
+        for found in root.rglob("*"):
+            name = found.relative_to(root).as_posix()
+            if name not in files and found.is_file() and allowed(name):
+                files[name] = str(found)
+    return files

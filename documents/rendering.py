@@ -7,110 +7,35 @@ everything else: no network, no other file, no data: URL. WeasyPrint logs a
 refused resource and leaves it out; the document still renders.
 """
 
-import posixpath
 import threading
 import unicodedata
-import urllib.parse
 
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from documents import assets
 
-# Documents refer to static files relative to this base ("css/print.css"), and
-# the stylesheet to its fonts ("../fonts/Tinos-Regular.ttf"). The private scheme
-# names nothing but static files.
-STATIC_SCHEME = "sangkien-static"
-STATIC_BASE_URL = f"{STATIC_SCHEME}:///"
-
-# urljoin resolves relative references only for schemes it knows to be
-# hierarchical; make ours one of them (idempotent, affects only this scheme).
-for _registry in (urllib.parse.uses_relative, urllib.parse.uses_netloc):
-    if STATIC_SCHEME not in _registry:
-        _registry.append(STATIC_SCHEME)
-
-# What a document may load, by extension: stylesheets, fonts and images.
-ALLOWED_TYPES = {
-    ".css": "text/css",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-}
+# The rules on what a document may load live apart from Django, for the child
+# processes of documents.parallel; they are the renderer's names too.
+from documents.fetching import (  # noqa: F401
+    ALLOWED_TYPES,
+    STATIC_BASE_URL,
+    STATIC_SCHEME,
+    FetchRefusedError,
+    StaticFetcherBase,
+    static_path_for,
+)
 
 
-class FetchRefusedError(ValueError):
-    """A document asked for something that is not one of our static files.
+class StaticFilesFetcher(StaticFetcherBase):
+    """The renderer's URL fetcher: the project's static files, where the static
+    files finders find them (documents.fetching has the rules)."""
 
-    WeasyPrint catches ordinary exceptions raised by a fetcher, logs the failed
-    fetch and renders the document without that resource.
-    """
-
-
-def _refuse(reason: str, url: str) -> FetchRefusedError:
-    return FetchRefusedError(f"{reason}: {url[:200]!r}")
-
-
-def static_path_for(url: str) -> str:
-    """Return the static path a renderer URL names, or raise FetchRefusedError.
-
-    Accepted: the private scheme, no host, a path that stays inside the static
-    folders and names a stylesheet, font or image.
-    """
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        raise _refuse("Malformed URL refused", url) from None
-    if parts.scheme.lower() != STATIC_SCHEME or parts.netloc:
-        raise _refuse("Only the project's static files may be loaded", url)
-    path = urllib.parse.unquote(parts.path)
-    if "\x00" in path or "\\" in path or ".." in path.split("/"):
-        raise _refuse("Path outside the static files refused", url)
-    path = posixpath.normpath(path).lstrip("/")
-    if path in ("", "."):
-        raise _refuse("Not a static file", url)
-    if posixpath.splitext(path)[1].lower() not in ALLOWED_TYPES:
-        raise _refuse("Type of file not loaded in documents", url)
-    return path
-
-
-class StaticFilesFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves the project's static files only.
-
-    WeasyPrint 70 calls the fetcher with a URL and expects a URLFetcherResponse;
-    any ordinary exception is a failed fetch that it logs and skips (this class
-    keeps ``fail_on_errors`` off). The network handlers of the base class are
-    never used: ``fetch`` and ``open`` are replaced.
-    """
-
-    def __init__(self):
-        super().__init__(
-            allowed_protocols=(STATIC_SCHEME,),
-            allow_redirects=False,
-            fail_on_errors=False,
-        )
-
-    def fetch(self, url, headers=None):
-        path = static_path_for(url)
-        found = assets.find_static(path)
-        if found is None:
-            raise _refuse("No such static file", url)
-        content_type = ALLOWED_TYPES[posixpath.splitext(path)[1].lower()]
-        return URLFetcherResponse(
-            url, found.read_bytes(), headers={"Content-Type": content_type}
-        )
-
-    def open(self, url, data=None, timeout=None):
-        return self.fetch(getattr(url, "full_url", url))
+    def find(self, path):
+        return assets.find_static(path)
 
 
 def check_print_fonts() -> None:

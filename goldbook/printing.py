@@ -1,28 +1,76 @@
 """The Gold Book of a unit and year as PDF (official header, A4) and as Excel."""
 
+from django.conf import settings
 from django.utils import timezone, translation
 
+from documents import parallel
 from documents.header import header_for
-from documents.rendering import render_pdf
+from documents.rendering import check_print_fonts, render_html, render_pdf
 from goldbook.models import GoldBook
 from initiatives.printing import SCOPE_TEXT
 from units.spreadsheets import workbook_bytes
 
+TEMPLATE = "documents/goldbook_print.html"
+PART_TEMPLATE = "documents/goldbook_print_part.html"
+PAGE_STYLE = "documents/goldbook_print_style.html"
 
-def book_pdf(book: GoldBook, entries, year: int | None) -> bytes:
-    today = timezone.localdate()
-    return render_pdf(
-        "documents/goldbook_print.html",
-        {
-            "header": header_for(book.unit, day=today, symbol=None),
-            "book": book,
-            "year": year,
-            "entries": [
-                {"entry": entry, "scope_text": SCOPE_TEXT.get(entry.scope, "")}
-                for entry in entries
-            ],
-            "revoked": sum(entry.is_revoked for entry in entries),
-        },
+
+def book_pdf(book: GoldBook, entries, year: int | None, facts=None) -> bytes:
+    """The print of these entries of the book. From PRINT_PARALLEL_MIN_ROWS rows it
+    is laid out in PRINT_PROCESSES parts side by side (documents.parallel), with the
+    same text in the same order; `facts` then receives the parts' timings."""
+    entries = list(entries)
+    rows = [
+        {"entry": entry, "scope_text": SCOPE_TEXT.get(entry.scope, "")}
+        for entry in entries
+    ]
+    context = {
+        "header": header_for(book.unit, day=timezone.localdate(), symbol=None),
+        "book": book,
+        "year": year,
+        "total": len(rows),
+        "revoked": sum(entry.is_revoked for entry in entries),
+    }
+    processes = settings.PRINT_PROCESSES
+    if processes < 2 or len(rows) < settings.PRINT_PARALLEL_MIN_ROWS:
+        return render_pdf(TEMPLATE, {**context, "entries": rows})
+    check_print_fonts()
+
+    def make_parts(count: int):
+        runs = parallel.split_evenly(rows, count, weight=_row_weight)
+        for index, run in enumerate(runs):
+            yield render_html(
+                TEMPLATE if index == 0 else PART_TEMPLATE,
+                {
+                    **context,
+                    "entries": run,
+                    "numbers_apart": True,
+                    "part": {"first": index == 0, "last": index == len(runs) - 1},
+                },
+            )
+
+    def page_numbers(pages: int) -> bytes:
+        return render_pdf(
+            "documents/page_number_overlay.html",
+            {"page_style": PAGE_STYLE, "pages": range(pages)},
+        )
+
+    return parallel.render_pdf_in_parts(
+        make_parts,
+        page_numbers,
+        processes=processes,
+        timeout=settings.PRINT_PART_TIMEOUT,
+        facts=facts,
+    )
+
+
+def _row_weight(row) -> int:
+    """About the lines a row takes: its longest cell, in characters."""
+    entry = row["entry"]
+    return max(
+        len(entry.title) + 60 * len(entry.annotations.all()),
+        45 * len(entry.authors),
+        len(entry.public_summary),
     )
 
 

@@ -29,12 +29,18 @@ def arguments(book: GoldBook, year: int | None) -> dict:
     return {"unit": book.unit_id, "year": year}
 
 
-def render(book: GoldBook, year: int | None) -> JobFile:
-    """Print the book (of one year, or all) to PDF."""
-    entries = list(
-        selectors.book_entries(book, year=year).prefetch_related("annotations")
+def entries_to_print(book: GoldBook, year: int | None):
+    """The entries of the print, with their annotations (two queries)."""
+    return selectors.book_entries(book, year=year).prefetch_related("annotations")
+
+
+def render(book: GoldBook, year: int | None, facts: dict | None = None) -> JobFile:
+    """Print the book (of one year, or all) to PDF; `facts` receives the timings
+    of a print in parts (perf/goldbook_print.py)."""
+    entries = list(entries_to_print(book, year))
+    return JobFile(
+        file_name(book, year), printing.book_pdf(book, entries, year, facts=facts)
     )
-    return JobFile(file_name(book, year), printing.book_pdf(book, entries, year))
 
 
 def run(job: Job, progress) -> JobFile:

@@ -170,3 +170,38 @@ def test_staff_write_a_recognition_in_the_gold_book_and_the_public_sees_it(
         raise
     finally:
         context.close()
+
+
+def test_staff_open_the_folded_revoke_form_and_revoke_an_entry(
+    page: Page, live_server, cast
+):
+    """The revoke form is folded on the entry page: it opens on a click on its
+    summary (no script needed), asks for confirmation, and revokes."""
+    entry = Gold(cast).entry(title=TITLE)
+    reason = "Quyết định số 12/QĐ-HĐSK huỷ bỏ việc công nhận do trùng lặp."
+    sign_in(page, live_server, cast.a_staff, cast.password)
+    try:
+        page.goto(entry.get_absolute_url())
+        folded = page.locator("main details.revoke-entry")
+        reason_box = folded.locator("textarea[name=reason], input[name=reason]")
+        expect(folded).to_have_count(1)
+        expect(reason_box).to_be_hidden()
+        # The annotation form beside it stays open.
+        expect(page.locator("main #id_text")).to_be_visible()
+
+        folded.locator("summary").click()
+        expect(reason_box).to_be_visible()
+        reason_box.fill(reason)
+        page.once("dialog", lambda dialog: dialog.accept())
+        folded.locator("button[type=submit]").click()
+        expect(page.locator(".messages .alert-success")).to_have_text(
+            vi("The entry is marked revoked; it stays in the book.")
+        )
+        expect(page.locator("main")).to_contain_text(reason)
+        expect(page.locator("main details.revoke-entry")).to_have_count(0)
+        entry.refresh_from_db()
+        assert entry.is_revoked
+        assert entry.revoked_reason == reason
+    except BaseException:
+        screenshot(page, "goldbook_revoke_folded")
+        raise

@@ -2,21 +2,36 @@
 (Excel), through the views, as the unit's emulation staff fetch them."""
 
 import datetime
+import html
 import io
+import multiprocessing
+import re
 import zipfile
+from collections import Counter
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import rendering
-from goldbook import services
+from documents import assets, parallel, rendering
+from goldbook import printing, services
+from goldbook.models import GoldBook
 from initiatives.models import CouncilItem
 from initiatives.services import AuthorData
+from jobs import print_goldbook
 from tests.initiatives.helpers import xlsx_cells, xlsx_rows
-from tests.initiatives.pdf_helpers import page_count, page_sizes, pdf_raw_text, squash
+from tests.initiatives.pdf_helpers import (
+    _poppler,
+    page_count,
+    page_sizes,
+    pdf_fonts,
+    pdf_raw_text,
+    squash,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +175,8 @@ def test_a_one_entry_year_prints_on_one_page(client_for, book):
 def test_the_revoked_title_is_struck_through(client_for, book, rendered_html):
     get(client_for, book.staff, "print", book.unit, year=THIS_YEAR)
     (html,) = rendered_html
-    assert f'<span class="revoked">{REVOKED}</span>' in html
-    assert f"<span>{PLAIN}</span>" in html
+    assert f'<div class="revoked">{REVOKED}</div>' in html
+    assert f"<div>{PLAIN}</div>" in html
     assert ".revoked { text-decoration: line-through; }" in html
 
 
@@ -198,6 +213,252 @@ def test_an_empty_year_prints_an_empty_book(client_for, book):
     assert squash("Chưa có sáng kiến nào được ghi vào sổ.") in text
     assert squash(PLAIN) not in text
     assert page_sizes(response.content) == [A4_LANDSCAPE]
+
+
+# --- Typography and margins ---------------------------------------------------------
+
+MM = 72 / 25.4  # PDF points in a millimetre
+LONG_NAMES = [
+    "Nguyễn Thị Phương Thảo Nguyên",
+    "Hoàng Trần Nguyễn Phương Uyên",
+    "Lường Thị Ngọc Ánh Nguyệt",
+    "Triệu Đức Nguyễn Thượng",
+    "Nông Thị Thuỳ Phượng",
+    "Đặng Hoàng Khuyến Nghĩa",
+]
+# One "word" wider than any column: only such a token may break inside.
+TOKEN = "https://congdoan.caobang.vn/so-vang/" + "x" * 60
+
+
+@pytest.fixture(params=[1, 2], ids=["serial", "in-parts"])
+def processes(request, settings):
+    """The print made in one process, or in two parts side by side (the threshold
+    lowered so that this small book is printed in parts)."""
+    settings.PRINT_PROCESSES = request.param
+    settings.PRINT_PARALLEL_MIN_ROWS = 4
+    return request.param
+
+
+@pytest.fixture
+def long_book(gold, cast):
+    """Enough entries of three authors with long names each to fill pages."""
+    for number in range(9):
+        names = [LONG_NAMES[(number + k) % len(LONG_NAMES)] for k in range(3)]
+        gold.entry(
+            cast.councils.a,
+            title=(
+                "Cải tiến quy trình tiếp nhận, giải quyết kiến nghị của người lao "
+                f"động tại Công đoàn Trường Trung học phổ thông Chuyên, lần {number}"
+            ),
+            summary=(
+                TOKEN
+                if number == 0
+                else "Rút ngắn thời gian xử lý hồ sơ đoàn viên từ năm ngày xuống hai "
+                "ngày; được nhân rộng tại các công đoàn cơ sở trong tỉnh."
+            ),
+            authors=[
+                AuthorData(full_name=name, share=share)
+                for name, share in zip(
+                    names,
+                    (Decimal("33.34"), Decimal("33.33"), Decimal("33.33")),
+                    strict=True,
+                )
+            ],
+        )
+    return SimpleNamespace(unit=cast.tree.a, staff=cast.a_staff)
+
+
+def flowing(pdf: bytes) -> str:
+    """The text in drawing order with every line break read as a space: a name
+    wrapped between its words reads whole, one broken inside a word does not."""
+    return " ".join(pdf_raw_text(pdf).split())
+
+
+_BOX = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>'
+)
+
+
+def words(pdf: bytes, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, left, top, right, bottom) in points of every word on a page."""
+    out = _poppler("pdftotext", pdf, "-bbox", "-f", str(page), "-l", str(page))
+    return [
+        (html.unescape(m[5]), float(m[1]), float(m[2]), float(m[3]), float(m[4]))
+        for m in _BOX.finditer(out)
+    ]
+
+
+def test_every_author_s_name_prints_whole(client_for, long_book, processes):
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    assert page_count(pdf) >= 2
+    text = flowing(pdf)
+    for name in LONG_NAMES:
+        assert name in text, f"{name!r} is broken inside a word"
+    for share in ("33,34%", "33,33%"):
+        assert f"({share})" in text
+    assert "Công đoàn Trường Trung học phổ thông Chuyên" in text
+    # The token too long for its column is still all there, broken to fit.
+    assert squash(TOKEN) in squash(pdf_raw_text(pdf))
+
+
+def test_the_number_column_is_headed_tt_on_every_page(client_for, long_book, processes):
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    pages = page_count(pdf)
+    for page in range(1, pages + 1):
+        texts = [w[0] for w in words(pdf, page)]
+        if page < pages or "lần" in texts:
+            # The column headings repeat on every page that holds rows.
+            assert "TT" in texts, page
+            assert {"Quyết", "định", "Lợi", "ích"} <= set(texts), page
+        assert "Số" not in texts, page
+    # The signature never stands alone on the last page: the total is with it.
+    last = [w[0] for w in words(pdf, pages)]
+    assert "NGƯỜI" in last
+    assert "Tổng" in last
+    assert "lần" in last
+
+
+def test_the_text_keeps_the_official_margins_and_page_numbers_keep_off_the_edge(
+    client_for, long_book, processes
+):
+    # In parts, the numbers stamped on the joined parts run on across them.
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    pages = page_count(pdf)
+    assert pages >= 2
+    width, height = A4_LANDSCAPE
+    for page in range(1, pages + 1):
+        placed = words(pdf, page)
+        number = [w for w in placed if w[0] == f"{page}/{pages}"]
+        assert len(number) == 1, (page, [w[0] for w in placed][-5:])
+        _text, _left, top, _right, bottom = number[0]
+        # "Trang x/y" in the bottom margin, at least 10 mm from the edge.
+        assert height - bottom >= 10 * MM
+        assert top >= height - 20 * MM
+        body = [w for w in placed if w[0] not in ("Trang", f"{page}/{pages}")]
+        assert body
+        assert min(w[1] for w in body) >= 30 * MM - 0.5, page
+        assert max(w[3] for w in body) <= width - 15 * MM + 0.5, page
+        assert min(w[2] for w in body) >= 20 * MM - 0.5, page
+        assert max(w[4] for w in body) <= height - 20 * MM + 0.5, page
+
+
+# --- In parts (documents.parallel) --------------------------------------------------
+
+HEADINGS = {
+    "TT Ngày ghi Tên sáng kiến Tác giả (tỷ lệ đóng góp) Đơn vị Lĩnh vực",
+    "Phạm vi",
+    "ảnh hưởng",
+    "Lợi ích Quyết định",
+}
+
+
+def book_lines(pdf: bytes) -> list[str]:
+    """The lines of text in drawing order without the page numbers and the column
+    headings repeated on each page: what stays when the pages break elsewhere
+    (a row split over two pages keeps each of its lines whole)."""
+    lines = [" ".join(line.split()) for line in pdf_raw_text(pdf).splitlines()]
+    return [
+        line
+        for line in lines
+        if line and line not in HEADINGS and not re.fullmatch(r"Trang \d+/\d+", line)
+    ]
+
+
+def book_text(pdf: bytes) -> str:
+    return squash(" ".join(book_lines(pdf)))
+
+
+def print_with(client_for, settings, long_book, processes: int) -> bytes:
+    settings.PRINT_PROCESSES = processes
+    settings.PRINT_PARALLEL_MIN_ROWS = 4
+    return get(client_for, long_book.staff, "print", long_book.unit).content
+
+
+def test_the_print_in_parts_has_the_serial_print_s_text_in_the_same_order(
+    client_for, settings, long_book
+):
+    serial = print_with(client_for, settings, long_book, 1)
+    in_parts = print_with(client_for, settings, long_book, 2)
+    lines = book_lines(in_parts)
+    assert Counter(lines) == Counter(book_lines(serial))
+    # In the same order: the entries, and the lines apart from the few rows the
+    # page breaks move by a line or two.
+    for pdf in (serial, in_parts):
+        order = [n for n in range(9) for line in book_lines(pdf) if f"lần {n}" in line]
+        assert order == list(range(9))
+    moved = sum(a != b for a, b in zip(lines, book_lines(serial), strict=True))
+    assert moved < len(lines) / 10
+    assert squash("Tổng số: 9 sáng kiến.") in book_text(in_parts)
+    assert book_text(in_parts).count(squash("Tổng số")) == 1
+    assert book_text(in_parts).count(squash("SỔ VÀNG SÁNG KIẾN")) == 1
+    assert set(page_sizes(in_parts)) == {A4_LANDSCAPE}
+    assert all(font["emb"] == "yes" for font in pdf_fonts(in_parts))
+    # Each part embeds its own subset of the font; the file stays about as small.
+    assert len(in_parts) < 2 * len(serial)
+
+
+@pytest.mark.parametrize(("processes", "threshold"), [(2, 10), (1, 4)])
+def test_a_short_book_or_one_process_prints_serially(
+    client_for, settings, long_book, monkeypatch, processes, threshold
+):
+    settings.PRINT_PROCESSES = processes
+    settings.PRINT_PARALLEL_MIN_ROWS = threshold
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("printed in parts")
+
+    monkeypatch.setattr(parallel, "render_pdf_in_parts", refuse)
+    pdf = get(client_for, long_book.staff, "print", long_book.unit).content
+    assert squash("Tổng số: 9 sáng kiến.") in book_text(pdf)
+
+
+def test_markup_in_a_title_is_text_in_the_parts_and_nothing_is_fetched(
+    gold, cast, settings
+):
+    settings.PRINT_PROCESSES = 2
+    settings.PRINT_PARALLEL_MIN_ROWS = 2
+    hostile = '<img src="file:///etc/passwd">'
+    for number in range(3):
+        gold.entry(cast.councils.a, title=f"{hostile} Sáng kiến {number}")
+    book = GoldBook.objects.get(unit=cast.tree.a)
+    facts = {}
+    pdf = printing.book_pdf(
+        book, print_goldbook.entries_to_print(book, None), None, facts=facts
+    )
+    assert len(facts["parts"]) == 2
+    assert book_text(pdf).count(squash(hostile)) == 3
+    assert "root:" not in pdf_raw_text(pdf)
+    assert [part["refused"] for part in facts["parts"]] == [[], []]
+    assert not any(part["django_loaded"] for part in facts["parts"])
+
+
+def test_a_failing_part_fails_the_print(client_for, settings, long_book, monkeypatch):
+    settings.PRINT_PROCESSES = 2
+    settings.PRINT_PARALLEL_MIN_ROWS = 4
+    # Without its stylesheet a child fails before laying anything out.
+    monkeypatch.setattr(assets, "static_file_map", lambda allowed: {})
+    with pytest.raises(parallel.PartsPrintError, match="not in the map"):
+        get(client_for, long_book.staff, "print", long_book.unit)
+    assert multiprocessing.active_children() == []
+
+
+def test_the_print_in_parts_does_not_query_more_for_more_entries(
+    client_for, settings, long_book, gold, cast
+):
+    settings.PRINT_PROCESSES = 2
+    settings.PRINT_PARALLEL_MIN_ROWS = 4
+    client = client_for(long_book.staff)
+    url = reverse("goldbook:print", args=[long_book.unit.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for number in range(4):
+        gold.entry(cast.councils.a, title=f"Sáng kiến thêm {number}")
+    assert queries() == before
 
 
 # --- Excel ---------------------------------------------------------------------------

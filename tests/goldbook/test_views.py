@@ -1064,3 +1064,28 @@ def test_whoever_is_offered_writing_in_may_write(gold, client_for, cast):
             offered[user.username] = client.get(confirm_url).status_code
     assert offered.get(cast.a_staff.username) == 200
     assert all(status == 200 for status in offered.values()), offered
+
+
+def test_the_revoke_form_stays_folded_until_asked_for(world, client_for, cast):
+    """Revoking is rare and final: the entry page shows a closed <details> whose
+    summary names the action; the form inside opens without any script (the
+    page's CSP allows no inline script or style)."""
+    revoke = reverse("goldbook:revoke", args=[world.entry.pk])
+    annotate = reverse("goldbook:annotate", args=[world.entry.pk])
+    content = client_for(cast.a_staff).get(world.entry.get_absolute_url())
+    page = content.content.decode()
+    folded = re.search(
+        r"<details([^>]*)>\s*<summary[^>]*>(.*?)</summary>(.*?)</details>", page, re.S
+    )
+    assert folded, "the revoke form is not inside <details>"
+    attributes, summary, inside = folded.groups()
+    assert " open" not in attributes
+    assert html.unescape(summary).strip() == vi("Revoke (the recognition was annulled)")
+    assert f'action="{revoke}"' in inside
+    assert 'name="reason"' in inside
+    assert f'action="{revoke}"' not in page.replace(inside, "")
+    # The annotation form stays open beside it.
+    assert f'action="{annotate}"' in page.replace(folded.group(0), "")
+    # Nothing inline for the folding: no script, no style attribute.
+    assert "<script>" not in folded.group(0) and " style=" not in folded.group(0)
+    assert " onclick=" not in page
