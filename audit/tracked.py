@@ -76,6 +76,10 @@ TRACKED = {
     "units.membership": {"unit": "unit", "action": _membership_action},
     "units.emulationblock": {"unit": "organizer"},
     "units.emulationblockmember": {"unit": "block__organizer"},
+    # Who leads a unit and who signs its documents decide what every issued
+    # document prints: each change is kept.
+    "units.leadership": {"unit": "unit"},
+    "units.signingrule": {"unit": "unit"},
     # The rows of an import are its data, not a change: the result is kept.
     "units.importbatch": {
         "unit": "unit",
