@@ -578,7 +578,8 @@ def test_council_decides_a_request_and_the_author_downloads_the_certificate(
     )
     expect(card.locator(f'form[action="{vote_url}"]')).to_have_count(0)
     minutes_link = page.locator(f'main a[href="{download_url(minutes)}"]')
-    expect(minutes_link).to_have_text(f"{vi('Minutes')} {minutes.symbol}")
+    minutes_kind = capfirst(in_language("vi", DocumentKind.MINUTES.label))
+    expect(minutes_link).to_have_text(f"{minutes_kind} {minutes.symbol}")
     excerpt_link = card.locator(f'a[href="{download_url(excerpt)}"]')
     expect(excerpt_link).to_have_text(f"{vi('Minutes excerpt')} {excerpt.symbol}")
 
