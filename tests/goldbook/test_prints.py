@@ -175,8 +175,8 @@ def test_a_one_entry_year_prints_on_one_page(client_for, book):
 def test_the_revoked_title_is_struck_through(client_for, book, rendered_html):
     get(client_for, book.staff, "print", book.unit, year=THIS_YEAR)
     (html,) = rendered_html
-    assert f'<div class="revoked">{REVOKED}</div>' in html
-    assert f"<div>{PLAIN}</div>" in html
+    assert f'<span class="revoked">{REVOKED}</span>' in html
+    assert f"<td>{PLAIN}" in html
     assert ".revoked { text-decoration: line-through; }" in html
 
 
