@@ -132,9 +132,14 @@ def _check_editable(dossier: Dossier | None) -> None:
         )
 
 
+@transaction.atomic
 def summary_set(*, candidate: Candidate, actor: User, text: str) -> Candidate:
     """Edit a nominee's summary text while the dossier is a draft (or returned)."""
-    _check_editable(Dossier.objects.filter(round=candidate.round_id).first())
+    # The dossier's row is locked so that issuing cannot number the summary
+    # between this check and the save.
+    _check_editable(
+        Dossier.objects.select_for_update().filter(round=candidate.round_id).first()
+    )
     text = nfc(text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the summary.")})
@@ -166,6 +171,7 @@ def draft_submission(award_round: AwardRound, addressee: Unit, nominees, day) ->
     )
 
 
+@transaction.atomic
 def submission_set(*, dossier: Dossier, actor: User, text: str) -> Dossier:
     """Edit the Tờ trình's text while the dossier is a draft (or returned)."""
     current = Dossier.objects.select_for_update().get(pk=dossier.pk)

@@ -623,7 +623,9 @@ def candidates_nominate(
     if not wanted:
         raise ValidationError(_("Tick the candidates to nominate."))
     rows = list(
-        current.candidates.select_for_update()
+        # Only the candidates' own rows are locked: unit and person are joined
+        # outer (one of them is empty), which PostgreSQL cannot lock.
+        current.candidates.select_for_update(of=("self",))
         .filter(pk__in=wanted)
         .select_related("unit", "person")
         .order_by("kind", "id")
