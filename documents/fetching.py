@@ -99,7 +99,9 @@ class StaticFetcherBase(URLFetcher):
         self.refused: list[str] = []
 
     def find(self, path: str) -> Path | None:
-        raise NotImplementedError
+        """Return the file of a checked static path, or None. This base class
+        knows no files, so it refuses every URL: subclasses say where files are."""
+        return None
 
     def fetch(self, url, headers=None):
         try:

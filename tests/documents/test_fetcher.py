@@ -148,3 +148,12 @@ def test_a_refused_fetch_is_a_failed_fetch_not_a_fatal_one():
     """WeasyPrint stops rendering only on FatalURLFetchingError; ours is not one."""
     assert issubclass(FetchRefusedError, Exception)
     assert StaticFilesFetcher()._fail_on_errors is False
+
+
+def test_the_base_fetcher_knows_no_files_and_refuses_everything():
+    from documents.fetching import StaticFetcherBase
+
+    fetcher = StaticFetcherBase()
+    with pytest.raises(FetchRefusedError):
+        fetcher(STATIC_BASE_URL + "css/print.css")
+    assert fetcher.refused == [STATIC_BASE_URL + "css/print.css"]
