@@ -37,11 +37,45 @@ class _PageReporter(logging.Handler):
             self.conn.send(("page", record.args[0], None))
 
 
+def _stamp(pdf: bytes, overlay_html: bytes, sheets, fonts, fetcher) -> bytes:
+    """The part's pages with the pages of the overlay document (its page
+    numbers) laid over them one by one."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    from documents.fetching import STATIC_BASE_URL
+
+    overlay = PdfReader(
+        io.BytesIO(
+            HTML(
+                string=overlay_html.decode(),
+                base_url=STATIC_BASE_URL,
+                url_fetcher=fetcher,
+            ).write_pdf(stylesheets=sheets, font_config=fonts)
+        )
+    )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    if len(overlay.pages) != len(writer.pages):
+        raise ValueError(
+            f"The page numbers have {len(overlay.pages)} pages for "
+            f"{len(writer.pages)} pages of the part."
+        )
+    for page, numbers in zip(writer.pages, overlay.pages, strict=True):
+        page.merge_page(numbers)
+        page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def serve(conn, stylesheet: str, files: dict[str, str]) -> None:
     """Say ("ready", …) once WeasyPrint and the stylesheet are loaded; receive one
-    part (HTML as UTF-8, extra CSS); send ("page", N, …) as pages are laid out,
-    then ("ok", PDF, facts), or ("error", text, None) on any failure. A part None
-    means the part is not needed."""
+    part (HTML as UTF-8, extra CSS); send ("page", N, …) as pages are laid out
+    and ("laid", pages, …) once all are; receive the HTML of its page numbers
+    (UTF-8; None for none) and send ("ok", PDF, facts), or ("error", text, None)
+    on any failure. A part None means the part is not needed."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -49,7 +83,8 @@ def serve(conn, stylesheet: str, files: dict[str, str]) -> None:
         from documents.fetching import STATIC_BASE_URL, MappedStaticFetcher
 
         pages = logging.getLogger("weasyprint.progress")
-        pages.addHandler(_PageReporter(conn))
+        reporter = _PageReporter(conn)
+        pages.addHandler(reporter)
         pages.setLevel(logging.INFO)
         pages.propagate = False
         fetcher = MappedStaticFetcher(files)
@@ -71,8 +106,17 @@ def serve(conn, stylesheet: str, files: dict[str, str]) -> None:
             sheets.append(CSS(string=extra_css, font_config=fonts))
         document = HTML(
             string=html.decode(), base_url=STATIC_BASE_URL, url_fetcher=fetcher
-        )
-        pdf = document.write_pdf(stylesheets=sheets, font_config=fonts)
+        ).render(stylesheets=sheets, font_config=fonts)
+        # The page numbers' pages are not the part's: no more progress.
+        pages.removeHandler(reporter)
+        # The parent needs every part's page count to number the pages; the PDF
+        # is written meanwhile.
+        conn.send(("laid", len(document.pages), None))
+        pdf = document.write_pdf()
+        del document
+        numbers = conn.recv()
+        if numbers is not None:
+            pdf = _stamp(pdf, numbers, sheets, fonts, fetcher)
         conn.send(
             (
                 "ok",

@@ -3,11 +3,12 @@
 WeasyPrint's cost grows with the text (about 15-25 ms of CPU per Gold Book
 row), all of it in one process. A long document is cut into parts, each a
 complete HTML document (the first with the header, the last with the signature,
-each with its table's column headings); Django renders them in this process
-(cheap) and child processes lay each out to PDF without page numbers, one part
-each, side by side on the machine's cores. The parts are then joined with pypdf
-and "Trang x/y" is stamped on every page from an overlay document of the total
-page count, so the numbers run on across the parts.
+each with its own headings); Django renders them in this process
+(cheap) and child processes lay each out to PDF, one part each, side by side on
+the machine's cores. Once every part is laid out, the parent knows where each
+part's pages fall in the whole and sends each child the HTML of its page numbers
+("Trang x/y", running on across the parts); the child lays those pages over its
+own, and the parent joins the numbered parts with pypdf.
 
 The children are started with "spawn", never "fork": the web and worker
 processes hold threads and connections that a forked copy must not inherit.
@@ -72,6 +73,7 @@ def render_parts(
     *,
     processes: int,
     timeout: float,
+    numbers: Callable[[int, int, int], str] | None = None,
     extra_css: str = "",
     stylesheet: str = assets.PRINT_STYLESHEET,
     facts: dict | None = None,
@@ -79,9 +81,12 @@ def render_parts(
     """Lay out the HTML documents make_parts(processes) yields (at most
     `processes` of them), each in a child process, and return their PDFs.
 
-    The children start first and load WeasyPrint while make_parts runs. Raises
-    PartsPrintError when a child fails, dies or is not done within `timeout`
-    seconds. `facts`, when given, receives the children's timings.
+    The children start first and load WeasyPrint while make_parts runs. With
+    `numbers`, once every part is laid out each child lays the pages of the HTML
+    document numbers(first page, its pages, all pages) over its own (the page
+    numbers, running on across the parts). Raises PartsPrintError when a child
+    fails, dies or is not done within `timeout` seconds. `facts`, when given,
+    receives the children's timings.
     """
     context = multiprocessing.get_context("spawn")
     files = assets.static_file_map(allowed_type)
@@ -123,7 +128,17 @@ def render_parts(
                 conn.send(None)
         if facts is not None:
             facts["html_seconds"] = rendering
-        return _collect(children[:sent], deadline, timeout, facts)
+        working = children[:sent]
+        pages = _collect(working, "laid", deadline, timeout)
+        started = time.perf_counter()
+        first = 1
+        for (_child, conn), count in zip(working, pages, strict=True):
+            overlay = numbers(first, count, sum(pages)) if numbers else None
+            conn.send(overlay.encode() if overlay is not None else None)
+            first += count
+        if facts is not None:
+            facts["numbers_seconds"] = time.perf_counter() - started
+        return _collect(working, "ok", deadline, timeout, facts)
     finally:
         for child, conn in children:
             if child.is_alive():
@@ -169,34 +184,43 @@ def _next_answer(pending: dict, deadline: float, timeout: float, expect=None):
                 return index, status, payload, facts
 
 
-def _collect(children, deadline, timeout, facts) -> list[bytes]:
-    results: list[bytes | None] = [None] * len(children)
-    pages = [0] * len(children)
+def _collect(children, status: str, deadline, timeout, facts=None) -> list:
+    """Every child's next answer of this status ("laid": its page count; "ok":
+    its PDF), in the children's order; the children's pages laid out so far are
+    logged as they come."""
+    results: list = [None] * len(children)
     pending = dict(enumerate(children))
+    laid = [0] * len(children)
     while pending:
-        index, status, payload, child_facts = _next_answer(pending, deadline, timeout)
-        if status == "page":
-            pages[index] = payload
-            PROGRESS.info(chunk_worker.PAGE_LINE, sum(pages))
+        index, answer, payload, child_facts = _next_answer(pending, deadline, timeout)
+        if answer == "page":
+            laid[index] = payload
+            PROGRESS.info(chunk_worker.PAGE_LINE, sum(laid))
             continue
+        if answer != status:
+            raise PartsPrintError(
+                f"Part {index + 1} of the document answered {answer!r}, not {status!r}."
+            )
         results[index] = payload
         del pending[index]
-        if child_facts["refused"]:
-            log.warning(
-                "A document part asked for files outside the static files: %s",
-                ", ".join(child_facts["refused"]),
-            )
-        if facts is not None:
-            facts.setdefault("parts", []).append({"index": index, **child_facts})
+        if status == "ok":
+            if child_facts["refused"]:
+                log.warning(
+                    "A document part asked for files outside the static files: %s",
+                    ", ".join(child_facts["refused"]),
+                )
+            if facts is not None:
+                facts.setdefault("parts", []).append({"index": index, **child_facts})
     return results
 
 
-def join_and_number(parts: list[bytes], stamp: Callable[[int], bytes]) -> bytes:
-    """Join PDFs in order and lay the pages of stamp(total pages) over theirs
-    (the page numbers); the result's content streams are compressed and its
-    identical objects (the fonts' shared parts, the stamp's font) kept once."""
+def join(parts: list[bytes]) -> bytes:
+    """The PDFs one after the other, with the first one's metadata; identical
+    objects (the fonts' shared parts, the page numbers' font) kept once."""
     from pypdf import PdfReader, PdfWriter
 
+    if len(parts) == 1:
+        return parts[0]
     writer = PdfWriter()
     readers = [PdfReader(io.BytesIO(part)) for part in parts]
     for reader in readers:
@@ -205,15 +229,6 @@ def join_and_number(parts: list[bytes], stamp: Callable[[int], bytes]) -> bytes:
         writer.add_metadata(
             {key: str(value) for key, value in readers[0].metadata.items()}
         )
-    overlay = PdfReader(io.BytesIO(stamp(len(writer.pages))))
-    if len(overlay.pages) != len(writer.pages):
-        raise PartsPrintError(
-            f"The page numbers have {len(overlay.pages)} pages for "
-            f"{len(writer.pages)} pages of the document."
-        )
-    for page, numbers in zip(writer.pages, overlay.pages, strict=True):
-        page.merge_page(numbers)
-        page.compress_content_streams()
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
@@ -222,33 +237,25 @@ def join_and_number(parts: list[bytes], stamp: Callable[[int], bytes]) -> bytes:
 
 def render_pdf_in_parts(
     make_parts: Callable[[int], Iterable[str]],
-    stamp: Callable[[int], bytes],
+    numbers: Callable[[int, int, int], str],
     *,
     processes: int,
     timeout: float,
     extra_css: str = "",
     facts: dict | None = None,
 ) -> bytes:
-    """The whole document: its parts laid out side by side (render_parts), joined,
-    with the page numbers of stamp(total pages) over every page."""
+    """The whole document: its parts laid out side by side, each with its page
+    numbers (render_parts), joined."""
     parts = render_parts(
         make_parts,
         processes=processes,
         timeout=timeout,
+        numbers=numbers,
         extra_css=extra_css,
         facts=facts,
     )
-    timed = {}
-
-    def timed_stamp(pages: int) -> bytes:
-        started = time.perf_counter()
-        try:
-            return stamp(pages)
-        finally:
-            timed["numbers_seconds"] = time.perf_counter() - started
-
     started = time.perf_counter()
-    pdf = join_and_number(parts, timed_stamp)
+    pdf = join(parts)
     if facts is not None:
-        facts.update(timed, join_seconds=time.perf_counter() - started)
+        facts["join_seconds"] = time.perf_counter() - started
     return pdf

@@ -49,10 +49,14 @@ def book_pdf(book: GoldBook, entries, year: int | None, facts=None) -> bytes:
                 },
             )
 
-    def page_numbers(pages: int) -> bytes:
-        return render_pdf(
+    def page_numbers(first: int, count: int, total: int) -> str:
+        return render_html(
             "documents/page_number_overlay.html",
-            {"page_style": PAGE_STYLE, "pages": range(pages)},
+            {
+                "page_style": PAGE_STYLE,
+                "pages": range(count),
+                "numbers": {"first": first, "total": total},
+            },
         )
 
     return parallel.render_pdf_in_parts(
@@ -64,14 +68,26 @@ def book_pdf(book: GoldBook, entries, year: int | None, facts=None) -> bytes:
     )
 
 
+# About the characters of a line of an entry in the print (10.5 pt, A4 portrait).
+LINE_CHARACTERS = 95
+
+
 def _row_weight(row) -> int:
-    """About the lines a row takes: its longest cell, in characters."""
+    """About the lines an entry takes in the print: one for each line it begins
+    (title, authors, field, benefits, each note) and one for every line's worth
+    of its text."""
     entry = row["entry"]
-    return max(
-        len(entry.title) + 60 * len(entry.annotations.all()),
-        45 * len(entry.authors),
-        len(entry.public_summary),
+    notes = entry.annotations.all()
+    characters = (
+        len(entry.title)
+        + sum(len(author["name"]) + 12 for author in entry.authors)
+        + len(entry.unit_name)
+        + len(entry.field_name)
+        + len(entry.public_summary)
+        + sum(len(note.text) + 30 for note in notes)
+        + 120
     )
+    return 4 + len(notes) + characters // LINE_CHARACTERS
 
 
 HEADERS = [

@@ -9,10 +9,10 @@ import math
 
 from django.conf import settings
 
-# Gold Book print (A4 landscape, templates/documents/goldbook_print.html): the
-# header and the first rows share page one; a row of usual length takes about a
-# fifth of a page (measured: 100 entries of demo length fill 19 pages).
-GOLDBOOK_ENTRIES_PER_PAGE = 5
+# Gold Book print (A4, templates/documents/goldbook_print.html): the header and
+# the first entries share page one; an entry of usual length takes about a
+# seventh of a page (measured: 1,000 entries with long names fill 144 pages).
+GOLDBOOK_ENTRIES_PER_PAGE = 6
 
 # Award dossier bundle (awards.dossier.bundle): the table of contents, the Tờ
 # trình (a page, then its table of nominees), the excerpt of the minutes, then per

@@ -325,6 +325,7 @@ def goldbook_print(user) -> Target:
     target.url = reverse("goldbook:print", args=[unit_id])
     if year:
         target.url += f"?year={year}"
+    target.name = f"Gold Book print, {rows:,} entries"
     target.note = f"unit {unit_id}, {year or 'all years'}: {rows:,} entries"
     if rows < BOOK_PRINT_ENTRIES:
         target.note += f" (the largest print in the data, not {BOOK_PRINT_ENTRIES:,})"

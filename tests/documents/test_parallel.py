@@ -1,7 +1,8 @@
 """A long document laid out in parts by child processes (documents.parallel):
 the children run without Django, load nothing but the static files the parent
 maps for them, and a failed or slow child ends the print with an error instead
-of a hang; the parts are joined with their pages numbered on."""
+of a hang; each part's pages are numbered on from the part before, and the
+parts are joined."""
 
 import logging
 import multiprocessing
@@ -16,7 +17,7 @@ from documents.fetching import (
     MappedStaticFetcher,
     allowed_type,
 )
-from documents.rendering import render_pdf
+from documents.rendering import render_html
 from tests.documents.conftest import flat, pdf_fonts, pdf_info, pdf_text
 
 PAGE_STYLE = "documents/goldbook_print_style.html"
@@ -32,10 +33,14 @@ def page(text: str, pages: int = 1) -> str:
     )
 
 
-def stamp(pages: int) -> bytes:
-    return render_pdf(
+def stamp(first: int, count: int, total: int) -> str:
+    return render_html(
         "documents/page_number_overlay.html",
-        {"page_style": PAGE_STYLE, "pages": range(pages)},
+        {
+            "page_style": PAGE_STYLE,
+            "pages": range(count),
+            "numbers": {"first": first, "total": total},
+        },
     )
 
 
@@ -74,6 +79,34 @@ def test_the_parts_are_laid_out_without_django_and_joined_with_page_numbers():
     assert {font["name"] for font in pdf_fonts(pdf)} >= {"Tinos"}
     assert sorted(part["index"] for part in facts["parts"]) == [0, 1]
     assert not any(part["django_loaded"] for part in facts["parts"])
+
+
+def test_each_child_is_told_where_its_pages_begin_once_all_are_laid_out():
+    asked = []
+
+    def numbers(first, count, total):
+        asked.append((first, count, total))
+        return stamp(first, count, total)
+
+    pdf = parallel.render_pdf_in_parts(
+        lambda count: [page("Một", 3), page("Hai", 1), page("Ba", 2)],
+        numbers,
+        processes=3,
+        timeout=120,
+    )
+    assert asked == [(1, 3, 6), (4, 1, 6), (5, 2, 6)]
+    for number in range(1, 7):
+        assert f"Trang {number}/6" in flat(pdf_text(pdf, page=number))
+
+
+def test_page_numbers_of_the_wrong_length_fail_the_print():
+    with pytest.raises(parallel.PartsPrintError, match="page numbers have 1 pages"):
+        parallel.render_pdf_in_parts(
+            lambda count: [page("Một", 2), page("Hai", 2)],
+            lambda first, count, total: stamp(first, 1, total),
+            processes=2,
+            timeout=120,
+        )
 
 
 def test_a_child_fetches_nothing_outside_the_static_files():
@@ -161,11 +194,15 @@ def test_the_children_s_pages_are_logged_for_a_job_s_progress():
     log.setLevel(logging.INFO)
     try:
         parallel.render_parts(
-            lambda count: [page("a", 2), page("b", 3)], processes=2, timeout=120
+            lambda count: [page("a", 2), page("b", 3)],
+            processes=2,
+            timeout=120,
+            numbers=stamp,
         )
     finally:
         log.removeHandler(handler)
         log.setLevel(level)
-    # The pages of both parts together, counted up as they are laid out.
+    # The pages of both parts together, counted up as they are laid out (the
+    # pages of their numbers are not counted again).
     assert seen == sorted(seen)
     assert seen[-1] == 5

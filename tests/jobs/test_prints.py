@@ -6,13 +6,13 @@ import pytest
 from jobs import prints
 
 
-def test_the_gold_book_estimate_counts_five_rows_a_page_after_the_header():
+def test_the_gold_book_estimate_counts_six_entries_a_page_after_the_header():
     assert prints.goldbook_pages(0) == 1
     assert prints.goldbook_pages(1) == 2
-    assert prints.goldbook_pages(5) == 2
-    assert prints.goldbook_pages(6) == 3
-    assert prints.goldbook_pages(995) == 200
-    assert prints.goldbook_pages(1000) == 201
+    assert prints.goldbook_pages(6) == 2
+    assert prints.goldbook_pages(7) == 3
+    assert prints.goldbook_pages(1194) == 200
+    assert prints.goldbook_pages(1195) == 201
 
 
 def test_the_dossier_estimate_counts_nominees_decisions_and_records():
