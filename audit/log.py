@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit.context import Origin, current_origin, is_suspended
 from audit.models import Action, AuditEntry
-from units.text import fold
+from core.text import fold
 
 # Values longer than this are cut in the log.
 VALUE_LIMIT = 300

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from audit.log import SECRET
 from audit.models import AuditEntry
+from core.text import search_terms
 from units import access
-from units.text import search_terms
 
 
 def entries_for_user(user, filters: dict) -> QuerySet[AuditEntry]:

@@ -33,13 +33,13 @@ from awards.models import (
     SelectingBody,
 )
 from awards.signers import award_signers, summary_signers
+from core.text import nfc
 from documents.models import DocumentKind, IssuedDocument
 from documents.rendering import render_pdf
 from documents.services import document_bytes, document_issue
 from goldbook.models import GoldBookEntry
 from initiatives import uploads
 from units.models import Unit, User
-from units.text import nfc
 
 BODY_NAMES = {
     SelectingBody.EXECUTIVE: "Ban Chấp hành",

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from awards import services
 from awards.models import MemberGrade, MemberRating, UnitRating, UnitRatingLevel
+from core.text import fold
 from initiatives import uploads
 from units import access
 from units.imports import (
@@ -32,7 +33,6 @@ from units.imports import (
 )
 from units.models import Membership, Unit, User
 from units.spreadsheets import workbook_bytes
-from units.text import fold
 
 UNITS, MEMBERS = "units", "members"
 KINDS = (UNITS, MEMBERS)

@@ -34,10 +34,10 @@ from awards.models import (
     UnitRating,
     UnitRatingLevel,
 )
+from core.text import nfc
 from goldbook.models import GoldBookEntry
 from initiatives import uploads
 from units.models import EmulationBlock, Membership, Unit, UnitKind, User
-from units.text import nfc
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 

@@ -37,11 +37,11 @@ from awards.models import (
     UnitRating,
     UnitRatingLevel,
 )
+from core.text import whole_number
 from units import access
 from units.forms import run_service
 from units.models import Unit
 from units.selectors import top_units_for_user
-from units.text import whole_number
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 PICKER_LIMIT = 500

@@ -17,10 +17,10 @@ from awards.forms_report import AwardFilterForm
 from awards.models import Award
 from awards.permissions import KEEPER_ROLES
 from awards.report_outputs import page_charts, report_pdf, report_xlsx
+from core.text import whole_number
 from initiatives.selectors import unit_q
 from units import access
 from units.models import Unit, UnitKind
-from units.text import whole_number
 
 FIRST_YEAR = 1990
 # Units offered in the report's unit list; the units below are reached from

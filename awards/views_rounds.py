@@ -28,11 +28,11 @@ from awards.forms_rounds import (
 )
 from awards.models import AwardForm, AwardRound, Candidate
 from awards.permissions import KEEPER_ROLES
+from core.text import search_terms, whole_number
 from units import access
 from units.forms import run_service
 from units.models import Membership, Unit
 from units.steps import flash_errors
-from units.text import search_terms, whole_number
 
 # How many people the "add an individual" list shows at once.
 PEOPLE_SHOWN = 50

@@ -9,8 +9,8 @@ line ("Cao Bằng, ngày 16 tháng 01 năm 2019"). Child templates receive a
 import dataclasses
 import datetime
 
+from core.text import nfc
 from units.models import Unit
-from units.text import nfc
 
 # Spaces left for the number to be written in by hand (Nghị định 30 leaves a
 # blank before the slash until a document is numbered).

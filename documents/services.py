@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import nfc
 from documents.header import abbreviation_on, format_symbol, header_for
 from documents.models import (
     FIRST_YEAR,
@@ -29,7 +30,6 @@ from documents.models import (
 from documents.rendering import render_pdf
 from documents.signing import require_signers
 from units.models import Unit, User
-from units.text import nfc
 
 TITLE_MAX_LENGTH = IssuedDocument._meta.get_field("title").max_length
 

@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.text import fold
 from documents.models import IssuedDocument
 from initiatives.models import Attachment, CouncilItem, Initiative, Scope
 from units.models import Unit
-from units.text import fold
 
 
 class PermanentRecordError(Exception):

@@ -3,13 +3,13 @@ person's entries and the public honour roll."""
 
 from django.db.models import Count, Q, QuerySet
 
+from core.text import search_terms
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem
 from units import access
 from units import counts as cached_counts
 from units.access import STAFF_ROLES
 from units.models import Unit
-from units.text import search_terms
 
 
 def _unwritten() -> QuerySet[CouncilItem]:

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import nfc
 from goldbook.models import Annotation, GoldBook, GoldBookEntry
 from initiatives.models import Attachment, CouncilItem
 from units.models import Unit, User
-from units.text import nfc
 
 
 def book_for(unit: Unit) -> GoldBook:

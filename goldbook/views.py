@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.text import whole_number
 from goldbook import printing, selectors, services
 from goldbook.forms import (
     AnnotationForm,
@@ -33,7 +34,6 @@ from units.forms import run_service
 from units.models import Membership, Unit, User
 from units.selectors import top_units_for_user
 from units.steps import flash_errors
-from units.text import whole_number
 
 
 def _book(request, unit_pk, action="view") -> GoldBook:

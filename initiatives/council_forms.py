@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from core.text import nfc
 from initiatives.models import (
     CouncilItem,
     CouncilMember,
@@ -23,7 +24,6 @@ from units.forms import (
     note_field,
 )
 from units.models import Unit, User
-from units.text import nfc
 
 
 class CouncilForm(NormalizedForm):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import nfc
 from initiatives.models import Attachment, Field, Initiative, Kind, Scope, Status
 from initiatives.services import AuthorData, check_authors
 from initiatives.stages import OTHER_FIELD, Stage
@@ -24,7 +25,6 @@ from units.forms import (
     quick_selects,
 )
 from units.models import Unit, User
-from units.text import nfc
 
 YEAR_CHOICES_BACK = 6
 

@@ -5,13 +5,13 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from core.text import search_terms
 from documents.models import IssuedDocument
 from initiatives.models import Author, Idea, IdeaComment, Initiative, Registration
 from initiatives.stages import OTHER_FIELD, stage_q
 from units import access
 from units import counts as cached_counts
 from units.models import Role, Unit
-from units.text import search_terms
 
 
 def filter_units_for_user(user) -> QuerySet[Unit]:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from units.text import nfc
+from core.text import nfc
 
 
 @dataclass(frozen=True)

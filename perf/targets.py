@@ -114,7 +114,7 @@ def list_filtered(user) -> Target:
 def search_phrase(titles) -> str:
     """The commonest pair of neighbouring words (folded, 3 letters or more) in
     the titles: what someone looking for similar initiatives would type."""
-    from units.text import fold
+    from core.text import fold
 
     pairs = Counter()
     for title in titles:

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from awards.models import Candidate, Dossier, MemberRating
+from core.text import fold
 from documents.services import document_verify
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import (
@@ -25,7 +26,6 @@ from initiatives.models import (
 )
 from units.models import Unit, User
 from units.scale import SCALES
-from units.text import fold
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from core.text import nfc, whole_number
 from units.models import (
     EmulationBlockMember,
     ImportBatch,
@@ -23,7 +24,6 @@ from units.models import (
     User,
     child_kinds,
 )
-from units.text import nfc, whole_number
 
 
 class DateInput(forms.DateInput):

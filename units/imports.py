@@ -29,6 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.text import fold, nfc
 from units import services
 from units.models import (
     ALLOWED_PARENT_KINDS,
@@ -39,7 +40,6 @@ from units.models import (
     UnitKind,
     User,
 )
-from units.text import fold, nfc
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from core.text import search_terms
 from units import access
 from units.access import ADMIN_ROLES, ALL_ROLES, grants_for, is_superuser
 from units.models import (
@@ -17,7 +18,6 @@ from units.models import (
     Unit,
     User,
 )
-from units.text import search_terms
 
 
 def top_units_for_user(user) -> list[Unit]:

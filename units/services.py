@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import log as audit_log
+from core.text import fold, nfc
 from units.access import forget_grants
 from units.models import (
     ALLOWED_PARENT_KINDS,
@@ -28,7 +29,6 @@ from units.models import (
     User,
 )
 from units.signals import subtree_moved
-from units.text import fold, nfc
 
 # --- Checks shared by the services ---------------------------------------------
 

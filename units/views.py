@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.text import whole_number
 from units import access, imports, profile, selectors, services
 from units.forms import (
     BlockCopyForm,
@@ -42,7 +43,6 @@ from units.models import (
     Unit,
     User,
 )
-from units.text import whole_number
 
 # --- Helpers: fetch for this user ---------------------------------------------
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.text import fold, nfc
 from units.models import Unit
-from units.text import fold, nfc
 
 # How long the recognising body has to decide once it accepts a request (law:
 # Nghị định 13/2012, three months).

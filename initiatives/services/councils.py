@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import log as audit_log
+from core.text import nfc
 from documents.models import DocumentKind
 from documents.services import document_issue
 from initiatives import printing
@@ -32,7 +33,6 @@ from initiatives.models import (
 )
 from units.mail import send_templated
 from units.models import Unit, User
-from units.text import nfc
 
 # The score rubric a new council starts with (local practice; each council may
 # change it before anyone scores).

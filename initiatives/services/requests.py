@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from audit import log as audit_log
+from core.text import nfc
 from initiatives import uploads
 from initiatives.models import (
     TRANSITIONS,
@@ -34,7 +35,6 @@ from initiatives.services import councils
 from units import access
 from units.mail import send_templated
 from units.models import Unit, User
-from units.text import nfc
 
 HUNDRED = Decimal("100.00")
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit import log as audit_log
 from audit.tracked import session_seal
+from core.text import nfc
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import document_issue
 from initiatives import printing
@@ -36,7 +37,6 @@ from initiatives.models import (
 from initiatives.services.councils import _move_initiative, _record
 from units.mail import send_templated
 from units.models import User
-from units.text import nfc
 
 OPEN_ITEM_STATUSES = (
     CouncilItem.Status.ACCEPTED,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.text import whole_number
 from initiatives import council_selectors as selectors
 from initiatives.council_forms import (
     CouncilForm,
@@ -32,7 +33,6 @@ from units.access import ADMIN_ROLES
 from units.forms import run_service
 from units.models import Unit
 from units.steps import flash_errors, run_step
-from units.text import whole_number
 
 
 def _council(request, pk, action=None) -> Council:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.text import whole_number
 from initiatives import exports, printing, selectors, services
 from initiatives.forms import (
     SORTS,
@@ -45,7 +46,6 @@ from units.forms import run_service
 from units.models import Unit
 from units.pagination import keyset_page
 from units.steps import flash_errors, run_step
-from units.text import whole_number
 
 # --- Helpers ------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from audit.models import AuditEntry
 from awards import services as award_services
 from awards.models import MemberRating, UnitRating, UnitRatingLevel
+from core.text import fold
 from tests.factories import UserFactory, make_unit
 from tests.fuzz.strategies import (
     BAD_DATES,
@@ -48,7 +49,6 @@ from tests.fuzz.strategies import (
 from tests.units.import_helpers import counts, csv_text, encode_cp1258
 from units import imports
 from units.models import ImportBatch, Membership, Unit, User
-from units.text import fold
 
 pytestmark = pytest.mark.django_db
 

@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 
 from awards import services as award_services
 from awards.models import AwardForm
+from core.text import fold
 from initiatives.models import Field, Initiative, Status
 from tests.fuzz.strategies import MARKUP, fuzz, rolled_back, texts, vietnamese
 from tests.goldbook.conftest import Gold
 from tests.initiatives.factories import make_request
 from tests.initiatives.helpers import idea_for, registration_for
 from units.pagination import encode_cursor
-from units.text import fold
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import override
 
+from core.text import fold
 from goldbook import selectors, services
 from goldbook.models import Annotation, GoldBook, GoldBookEntry
 from initiatives.models import Attachment, CouncilItem, Initiative, Scope
@@ -22,7 +23,6 @@ from initiatives.services import AuthorData
 from tests.goldbook.conftest import EVIDENCE, SUMMARY
 from tests.initiatives.helpers import PDF_FILE
 from units.models import Unit
-from units.text import fold
 
 pytestmark = pytest.mark.django_db
 

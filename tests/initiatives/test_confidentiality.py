@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from core.text import fold
 from documents.models import IssuedDocument
 from initiatives import services
 from initiatives.models import Status
@@ -25,7 +26,6 @@ from tests.initiatives.helpers import (
     request_form_data,
     xlsx_rows,
 )
-from units.text import fold
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.text import fold
 from initiatives import selectors
 from initiatives.models import Field, Initiative, Status
 from tests.initiatives.helpers import (
@@ -23,7 +24,6 @@ from tests.initiatives.helpers import (
     xlsx_cells,
     xlsx_rows,
 )
-from units.text import fold
 
 pytestmark = pytest.mark.django_db
 

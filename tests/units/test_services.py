@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from core.text import fold
 from tests.factories import grant, make_unit
 from units import services
 from units.models import (
@@ -20,7 +21,6 @@ from units.models import (
     UnitName,
     User,
 )
-from units.text import fold
 
 TODAY = timezone.localdate
 D = datetime.date
