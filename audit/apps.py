@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,11 +8,13 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self):
-        from audit import receivers, tracked
+        from audit import receivers
         from audit.models import AuditEntry
         from audit.permissions import AuditEntryPolicy
         from units import access
 
         access.register(AuditEntry, AuditEntryPolicy())
         receivers.connect()
-        tracked.connect()
+        # Each app says in its module `tracking` which of its models are followed
+        # (audit.log.track) and which are not, and why (audit.log.untracked).
+        autodiscover_modules("tracking")

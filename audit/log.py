@@ -5,6 +5,10 @@ changed or deleted through the ORM writes an entry with the fields that changed,
 in the same transaction as the change (a change rolled back leaves no entry).
 Bulk inserts and queryset updates bypass it; the code that uses them for real
 records writes its own entry.
+
+The log knows no app: each app says, in its module ``tracking`` (imported when
+the project starts), which of its models are followed, with ``track``, and which
+are not and why, with ``untracked``. A test keeps the two lists complete.
 """
 
 import datetime
@@ -187,10 +191,23 @@ class Tracked:
 
 
 _tracked: dict[type[models.Model], Tracked] = {}
+# Models not followed, with the reason.
+_untracked: dict[type[models.Model], str] = {}
 
 
 def tracked_models() -> dict[type[models.Model], Tracked]:
     return dict(_tracked)
+
+
+def untracked_models() -> dict[type[models.Model], str]:
+    return dict(_untracked)
+
+
+def unit_id_of(obj) -> int | None:
+    """The unit the entries about this record name (None if its model is not
+    followed or says no unit)."""
+    spec = _tracked.get(type(obj))
+    return None if spec is None else spec.unit_id(obj)
 
 
 def _walk(obj, path: str):
@@ -289,12 +306,20 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def track(model: type[models.Model], **options) -> None:
-    """Follow the model: write an entry for every row created, changed or deleted."""
+    """Follow the model: write an entry for every row created, changed or deleted.
+
+    `options` are those of Tracked: unit, secret, skip, seal, action, label.
+    """
     _tracked[model] = Tracked(model, **options)
     uid = f"audit:{model._meta.label_lower}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
     post_save.connect(_after_save, sender=model, dispatch_uid=uid)
     post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
+
+
+def untracked(model: type[models.Model], reason: str) -> None:
+    """Say that the model is not followed, and why."""
+    _untracked[model] = reason
 
 
 def _created_changes(spec: Tracked, obj) -> dict:

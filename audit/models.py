@@ -4,8 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Unit
-
 
 class Action(models.TextChoices):
     CREATED = "created", _("created")
@@ -47,7 +45,7 @@ class AuditEntry(models.Model):
     target_repr = models.CharField(_("record"), max_length=255, blank=True)
     # The unit the record belongs to: unit administrators see their subtree.
     unit = models.ForeignKey(
-        Unit,
+        "units.Unit",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         null=True,

@@ -8,9 +8,8 @@ from django.contrib.auth.signals import (
 )
 
 from audit.context import Origin, origin_of
-from audit.log import record
+from audit.log import record, unit_id_of
 from audit.models import Action
-from audit.tracked import _person_unit
 
 # The user name tried is written as typed, cut to the length of a user name.
 NAME_LIMIT = 150
@@ -27,7 +26,7 @@ def _signed_in(sender, request, user, **kwargs):
     record(
         Action.SIGNED_IN,
         user,
-        unit_id=_person_unit(user),
+        unit_id=unit_id_of(user),
         actor=user,
         origin=_origin(request, user),
     )
@@ -39,7 +38,7 @@ def _signed_out(sender, request, user, **kwargs):
     record(
         Action.SIGNED_OUT,
         user,
-        unit_id=_person_unit(user),
+        unit_id=unit_id_of(user),
         actor=user,
         origin=_origin(request, user),
     )
@@ -69,7 +68,7 @@ def _attempt(action: str, typed, request) -> None:
     record(
         action,
         person,
-        unit_id=_person_unit(person) if person else None,
+        unit_id=unit_id_of(person) if person else None,
         actor=None,
         origin=_origin(request),
         changes={"username": name},
@@ -86,28 +85,9 @@ def _locked_out(sender, request=None, username=None, **kwargs):
     _attempt(Action.LOCKED_OUT, username, request)
 
 
-def _unit_moved(sender, unit, old_parent=None, **kwargs):
-    """A move rewrites the tree in bulk: the moved unit gets one entry."""
-    new_parent = type(unit).objects.get_parent(unit)
-    record(
-        Action.CHANGED,
-        unit,
-        unit_id=unit.pk,
-        changes={
-            "parent": [
-                old_parent.name if old_parent else None,
-                new_parent.name if new_parent else None,
-            ]
-        },
-    )
-
-
 def connect():
     from axes.signals import user_locked_out
 
-    from units.signals import subtree_moved
-
-    subtree_moved.connect(_unit_moved, dispatch_uid="audit:unit_moved")
     user_logged_in.connect(_signed_in, dispatch_uid="audit:signed_in")
     user_logged_out.connect(_signed_out, dispatch_uid="audit:signed_out")
     user_login_failed.connect(_failed, dispatch_uid="audit:sign_in_failed")

@@ -8,3 +8,8 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         from units import checks  # noqa: F401  (registers system checks)
+        from units.signals import subtree_moved
+        from units.tracking import unit_moved
+
+        # A moved unit gets one entry in the audit log.
+        subtree_moved.connect(unit_moved, dispatch_uid="audit:unit_moved")

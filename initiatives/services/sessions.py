@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import log as audit_log
-from audit.tracked import session_seal
 from core.text import nfc
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import document_issue
@@ -35,6 +34,7 @@ from initiatives.models import (
     VotingMode,
 )
 from initiatives.services.councils import _move_initiative, _record
+from initiatives.tracking import session_seal
 from units.mail import send_templated
 from units.models import User
 
