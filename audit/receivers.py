@@ -72,7 +72,7 @@ def _attempt(action: str, typed, request) -> None:
         actor=None,
         origin=_origin(request),
         changes={"username": name},
-        target_type="" if person else "units.user",
+        target_type="" if person else get_user_model()._meta.label_lower,
         target_repr=None if person else name,
     )
 

@@ -216,6 +216,7 @@ def test_sign_in_failed_sign_in_and_sign_out(cast, client):
     client.post(url, {"username": "ke-la", "password": "x"}, REMOTE_ADDR="198.51.100.5")
     unknown = entries(action=Action.SIGN_IN_FAILED)[-1]
     assert unknown.target_id == "" and unknown.target_repr == "ke-la"
+    assert unknown.target_type == "units.user"
     assert unknown.unit_id is None
 
     client.post(
