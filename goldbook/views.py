@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from goldbook import printing, selectors, services
+from goldbook import print_job, printing, selectors, services
 from goldbook.forms import (
     AnnotationForm,
     EntryConfirmForm,
@@ -24,7 +24,7 @@ from goldbook.forms import (
 )
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem
-from jobs import print_goldbook, prints
+from jobs import prints
 from jobs.models import Job
 from jobs.views import print_in_background
 from units import access
@@ -157,16 +157,16 @@ def book_print(request, unit_pk):
     """The book as PDF; a long one is offered to the background worker."""
     book = _book(request, unit_pk)
     year = _year(request)
-    pages = print_goldbook.estimated_pages(book, year)
+    pages = print_job.estimated_pages(book, year)
     if prints.in_background(pages):
         return print_in_background(
             request,
             kind=Job.Kind.GOLDBOOK_PRINT,
-            arguments=print_goldbook.arguments(book, year),
-            title=print_goldbook.title(book, year),
+            arguments=print_job.arguments(book, year),
+            title=print_job.title(book, year),
             pages=pages,
         )
-    printed = print_goldbook.render(book, year)
+    printed = print_job.render(book, year)
     response = HttpResponse(printed.data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, printed.name)
     return response

@@ -1,0 +1,1 @@
+"""Shared utilities that know no app of the project."""
