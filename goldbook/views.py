@@ -37,10 +37,10 @@ from units.text import whole_number
 
 
 def _book(request, unit_pk, action="view") -> GoldBook:
-    """The unit's book (opened on first use); 404 outside the user's scope."""
+    """The unit's book (empty and not saved before its first entry); 404
+    outside the user's scope."""
     unit = access.get_for_user(request.user, Unit, "view", pk=unit_pk)
-    book = services.book_for(unit)
-    book.unit = unit
+    book = selectors.book_of(unit)
     if not access.can(request.user, action, book):
         raise PermissionDenied
     return book
@@ -202,7 +202,7 @@ def entry_confirm(request, item_pk):
         if visible.exists():
             raise PermissionDenied
         raise Http404
-    book = services.book_for(item.council.unit)
+    book = selectors.book_of(item.council.unit)
     if not access.can(request.user, "write", book):
         raise PermissionDenied
     initiative = item.initiative
