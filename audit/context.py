@@ -18,7 +18,7 @@ class Origin:
 
 def origin_of(request) -> Origin:
     """Return who sent the request and from where."""
-    from config.middleware import client_ip
+    from core.net import client_ip
 
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else None

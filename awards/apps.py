@@ -9,8 +9,13 @@ class AwardsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from awards import permissions  # noqa: F401  (registers the policies)
+        from awards import (
+            permissions,  # noqa: F401  (registers the policies)
+            print_job,
+        )
         from awards.report import COUNTS_TOPIC
+        from jobs import registry
+        from jobs.models import Job
         from units import counts
         from units.profile import register_link, register_unit_link
 
@@ -35,4 +40,9 @@ class AwardsConfig(AppConfig):
         register_unit_link(
             _("Awards received"),
             lambda unit: reverse("awards:unit_awards", args=[unit.pk]),
+        )
+        registry.register(
+            Job.Kind.DOSSIER_BUNDLE,
+            "awards.print_job.run",
+            may_read=print_job.may_read,
         )

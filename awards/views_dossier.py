@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from awards import dossier as dossiers
-from awards import word
+from awards import print_job, word
 from awards.forms_dossier import (
     DecisionForm,
     ReturnForm,
@@ -32,7 +32,7 @@ from awards.models import (
     MemberRating,
 )
 from awards.permissions import KEEPER_ROLES
-from jobs import print_dossier, prints
+from jobs import prints
 from jobs.models import Job
 from jobs.views import print_in_background
 from units import access
@@ -244,16 +244,16 @@ def dossier_bundle(request, pk):
     dossier = _dossier(request, pk)
     if dossier.submission_id is None:
         raise PermissionDenied
-    pages = print_dossier.estimated_pages(dossier)
+    pages = print_job.estimated_pages(dossier)
     if prints.in_background(pages):
         return print_in_background(
             request,
             kind=Job.Kind.DOSSIER_BUNDLE,
             arguments={"dossier": dossier.pk},
-            title=print_dossier.title(dossier),
+            title=print_job.title(dossier),
             pages=pages,
         )
-    printed = print_dossier.render(dossier)
+    printed = print_job.render(dossier)
     return _download(printed.data, printed.name, "application/pdf")
 
 

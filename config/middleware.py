@@ -10,6 +10,8 @@ from django.db import connections
 from django.shortcuts import render
 from django.utils import translation
 
+from core.net import client_ip
+
 
 class LanguageMiddleware:
     """Activate the language chosen with the switcher, else Vietnamese.
@@ -47,20 +49,6 @@ class ContentSecurityPolicyMiddleware:
                 "Content-Security-Policy", settings.CONTENT_SECURITY_POLICY
             )
         return response
-
-
-def client_ip(request) -> str | None:
-    """Return the client's address, trusting only PROXY_COUNT reverse proxies."""
-    count = settings.PROXY_COUNT
-    if count:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
 
 
 class QueryCountMiddleware:

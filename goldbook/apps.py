@@ -9,8 +9,13 @@ class GoldbookConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from goldbook import permissions  # noqa: F401  (registers the policies)
+        from goldbook import (
+            permissions,  # noqa: F401  (registers the policies)
+            print_job,
+        )
         from goldbook.selectors import HONOUR_TOPIC
+        from jobs import registry
+        from jobs.models import Job
         from units import counts
 
         counts.watch(HONOUR_TOPIC, ["goldbook.GoldBookEntry", "goldbook.GoldBook"])
@@ -22,4 +27,9 @@ class GoldbookConfig(AppConfig):
         )
         register_unit_link(
             _("Gold Book"), lambda unit: reverse("goldbook:book", args=[unit.pk])
+        )
+        registry.register(
+            Job.Kind.GOLDBOOK_PRINT,
+            "goldbook.print_job.run",
+            may_read=print_job.may_read,
         )

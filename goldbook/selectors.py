@@ -47,7 +47,18 @@ def _entries() -> QuerySet[GoldBookEntry]:
     )
 
 
+def book_of(unit) -> GoldBook:
+    """The unit's Gold Book, for reading: the stored one, or an empty one not
+    saved when nothing was ever written in it (a book is opened when its first
+    entry is written, goldbook.services.book_for; reading never writes)."""
+    book = GoldBook.objects.filter(unit=unit).first() or GoldBook(unit=unit)
+    book.unit = unit
+    return book
+
+
 def book_entries(book: GoldBook, *, year: int | None = None) -> QuerySet[GoldBookEntry]:
+    if book.pk is None:
+        return GoldBookEntry.objects.none()
     entries = _entries().filter(book=book)
     if year:
         entries = entries.filter(year=year)
@@ -55,6 +66,8 @@ def book_entries(book: GoldBook, *, year: int | None = None) -> QuerySet[GoldBoo
 
 
 def book_years(book: GoldBook) -> list[int]:
+    if book.pk is None:
+        return []
     return list(
         book.entries.order_by("-year").values_list("year", flat=True).distinct()
     )

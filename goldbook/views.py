@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.text import whole_number
-from goldbook import printing, selectors, services
+from goldbook import print_job, printing, selectors, services
 from goldbook.forms import (
     AnnotationForm,
     EntryConfirmForm,
@@ -25,7 +25,7 @@ from goldbook.forms import (
 )
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem
-from jobs import print_goldbook, prints
+from jobs import prints
 from jobs.models import Job
 from jobs.views import print_in_background
 from units import access
@@ -37,10 +37,10 @@ from units.steps import flash_errors
 
 
 def _book(request, unit_pk, action="view") -> GoldBook:
-    """The unit's book (opened on first use); 404 outside the user's scope."""
+    """The unit's book (empty and not saved before its first entry); 404
+    outside the user's scope."""
     unit = access.get_for_user(request.user, Unit, "view", pk=unit_pk)
-    book = services.book_for(unit)
-    book.unit = unit
+    book = selectors.book_of(unit)
     if not access.can(request.user, action, book):
         raise PermissionDenied
     return book
@@ -157,16 +157,16 @@ def book_print(request, unit_pk):
     """The book as PDF; a long one is offered to the background worker."""
     book = _book(request, unit_pk)
     year = _year(request)
-    pages = print_goldbook.estimated_pages(book, year)
+    pages = print_job.estimated_pages(book, year)
     if prints.in_background(pages):
         return print_in_background(
             request,
             kind=Job.Kind.GOLDBOOK_PRINT,
-            arguments=print_goldbook.arguments(book, year),
-            title=print_goldbook.title(book, year),
+            arguments=print_job.arguments(book, year),
+            title=print_job.title(book, year),
             pages=pages,
         )
-    printed = print_goldbook.render(book, year)
+    printed = print_job.render(book, year)
     response = HttpResponse(printed.data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, printed.name)
     return response
@@ -202,7 +202,7 @@ def entry_confirm(request, item_pk):
         if visible.exists():
             raise PermissionDenied
         raise Http404
-    book = services.book_for(item.council.unit)
+    book = selectors.book_of(item.council.unit)
     if not access.can(request.user, "write", book):
         raise PermissionDenied
     initiative = item.initiative

@@ -1,4 +1,5 @@
-"""The filtered list of requests as an Excel workbook — never the confidential part."""
+"""The filtered list of requests as an Excel workbook — never the confidential
+part (initiatives.confidential)."""
 
 from django.utils import timezone, translation
 

@@ -31,16 +31,11 @@ from django.utils.module_loading import import_string
 
 from jobs.models import Job
 
+# The handler of each kind (filled by the apps), imported by name when a job runs.
+from jobs.registry import HANDLERS
+
 logger = logging.getLogger("jobs")
 
-# The handler of each kind, imported by name when a job runs, so that the queue
-# depends on none of the apps whose work it carries. A handler takes the job and
-# a Progress, and returns a JobFile to offer the user, or None.
-HANDLERS = {
-    Job.Kind.MAIL: "jobs.mail.deliver",
-    Job.Kind.GOLDBOOK_PRINT: "jobs.print_goldbook.run",
-    Job.Kind.DOSSIER_BUNDLE: "jobs.print_dossier.run",
-}
 # The longest wait between two attempts.
 MAX_RETRY_DELAY = timedelta(hours=1)
 

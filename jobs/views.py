@@ -15,45 +15,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jobs import registry
 from jobs.models import Job
 from jobs.services import job_enqueue
-from units import access
-from units.models import Unit
 
 # Seconds between two looks at a job that is not finished.
 REFRESH_SECONDS = 3
 LIST_SIZE = 20
-# The kinds a person may ask for, and how long a print page's ticket is good for.
-PRINT_KINDS = {Job.Kind.GOLDBOOK_PRINT, Job.Kind.DOSSIER_BUNDLE}
+# How long a print page's ticket is good for.
 TICKET_SALT = "jobs.print"
 TICKET_MAX_AGE = 60 * 60
 
 
 def _own(request, pk) -> Job:
     return get_object_or_404(Job, pk=pk, owner=request.user)
-
-
-def _may_still_read(user, job: Job) -> bool:
-    """Whether the person who asked for a print may still read what it prints:
-    a role may have ended since (then the file is out of their scope)."""
-    from awards.models import Dossier
-    from goldbook.models import GoldBook
-
-    if job.kind == Job.Kind.GOLDBOOK_PRINT:
-        book = (
-            GoldBook.objects.filter(unit__in=access.visible(user, Unit))
-            .filter(unit_id=job.arguments.get("unit"))
-            .select_related("unit")
-            .first()
-        )
-        return book is not None and access.can(user, "view", book)
-    if job.kind == Job.Kind.DOSSIER_BUNDLE:
-        return (
-            access.visible(user, Dossier)
-            .filter(pk=job.arguments.get("dossier"))
-            .exists()
-        )
-    return False
 
 
 def _pending(user, kind: str, arguments: dict) -> Job | None:
@@ -110,7 +85,7 @@ def job_start(request):
     except signing.BadSignature:
         raise PermissionDenied from None
     kind = data.get("kind")
-    if data.get("user") != request.user.pk or kind not in PRINT_KINDS:
+    if data.get("user") != request.user.pk or not registry.offered(kind):
         raise PermissionDenied
     arguments = data.get("arguments") or {}
     job = _pending(request.user, kind, arguments) or job_enqueue(
@@ -157,7 +132,7 @@ def job_file(request, pk):
     if (
         job.status != Job.Status.DONE
         or not job.file
-        or not _may_still_read(request.user, job)
+        or not registry.may_read(request.user, job)
     ):
         raise Http404
     try:

@@ -13,7 +13,7 @@ lay out the parts), the pages and the size of the file, once serial (one process
 and once in parts side by side (documents.parallel, PRINT_PROCESSES parts, at
 every size), with the ratio of the two from the same run: on a shared machine a
 ratio is steadier than either time. The print is the one the view makes
-(jobs.print_goldbook.render for the whole book, goldbook.printing for the smaller
+(goldbook.print_job.render for the whole book, goldbook.printing for the smaller
 sizes). --profile adds the split of the largest print between the
 template, WeasyPrint's layout and the PDF writer (cProfile). The database is
 deleted at the end unless --keep names a file to keep it in.
@@ -191,16 +191,15 @@ def measure(book, sizes, repeat: int, out, processes: int | None = None) -> list
     """Print the first N entries of the book for each size, serial (one process)
     and in parts (`processes`, by default the PRINT_PROCESSES setting, for every
     size), and report both and their ratio; the whole book goes through
-    jobs.print_goldbook.render, as the view and the worker print it."""
+    goldbook.print_job.render, as the view and the worker print it."""
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from goldbook import printing
-    from jobs import print_goldbook
+    from goldbook import print_job, printing
 
     processes = processes or max(settings.PRINT_PROCESSES, 2)
-    entries = list(print_goldbook.entries_to_print(book, None))
+    entries = list(print_job.entries_to_print(book, None))
     saved = settings.PRINT_PROCESSES, settings.PRINT_PARALLEL_MIN_ROWS
     out.write(
         f"  serial, then in {processes} parts (the print's own setting: "
@@ -217,7 +216,7 @@ def measure(book, sizes, repeat: int, out, processes: int | None = None) -> list
                 with CaptureQueriesContext(connection) as queries:
                     if size >= len(entries):
                         timed = time_print(
-                            lambda facts: print_goldbook.render(book, None, facts).data,
+                            lambda facts: print_job.render(book, None, facts).data,
                             repeat,
                         )
                         row["queries"] = len(queries)
@@ -258,11 +257,11 @@ def measure(book, sizes, repeat: int, out, processes: int | None = None) -> list
 
 def profile(book, out, dump: str | None = None) -> None:
     """Where the largest print spends its time, by stage."""
-    from jobs import print_goldbook
+    from goldbook import print_job
 
     profiler = cProfile.Profile()
     profiler.enable()
-    print_goldbook.render(book, None)
+    print_job.render(book, None)
     profiler.disable()
     if dump:
         profiler.dump_stats(dump)

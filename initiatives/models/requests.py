@@ -16,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.text import fold, nfc
+from initiatives import confidential
 from units.models import Unit
 
 # How long the recognising body has to decide once it accepts a request (law:
 # Nghị định 13/2012, three months).
 DECISION_MONTHS = 3
+# The fields of the search key, with the authors' names after the first.
+SEARCHED = confidential.check_public(("title", "essence"), "The search key")
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -409,8 +412,8 @@ class Initiative(SearchableMixin):
     def fill_derived(self, author_names: list[str] | None = None) -> None:
         """Normalise the text and build the search key.
 
-        The search key holds the title, the authors and the essence — never the
-        confidential information.
+        The search key holds the title, the authors and the essence
+        (SEARCHED) — never the confidential part (initiatives.confidential).
         """
         for name in (
             "title",
@@ -429,7 +432,8 @@ class Initiative(SearchableMixin):
         names = author_names
         if names is None:
             names = [a.full_name for a in self.authors.all()] if self.pk else []
-        self.search_text = fold(" ".join([self.title, *names, self.essence]))
+        searched = [getattr(self, name) for name in SEARCHED]
+        self.search_text = fold(" ".join([searched[0], *names, *searched[1:]]))
 
     @property
     def field_name(self) -> str:

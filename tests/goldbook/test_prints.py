@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents import assets, parallel, rendering
-from goldbook import printing, services
+from goldbook import print_job, printing, services
 from goldbook.models import GoldBook
 from initiatives.models import CouncilItem
 from initiatives.services import AuthorData
-from jobs import print_goldbook
 from tests.initiatives.helpers import xlsx_cells, xlsx_rows
 from tests.initiatives.pdf_helpers import (
     _poppler,
@@ -412,7 +411,7 @@ def test_markup_in_a_title_is_text_in_the_parts_and_nothing_is_fetched(
     book = GoldBook.objects.get(unit=cast.tree.a)
     facts = {}
     pdf = printing.book_pdf(
-        book, print_goldbook.entries_to_print(book, None), None, facts=facts
+        book, print_job.entries_to_print(book, None), None, facts=facts
     )
     assert len(facts["parts"]) == 2
     assert book_text(pdf).count(squash(hostile)) == 3

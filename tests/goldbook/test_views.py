@@ -1089,3 +1089,27 @@ def test_the_revoke_form_stays_folded_until_asked_for(world, client_for, cast):
     # Nothing inline for the folding: no script, no style attribute.
     assert "<script>" not in folded.group(0) and " style=" not in folded.group(0)
     assert " onclick=" not in page
+
+
+def test_reading_a_book_never_written_in_opens_none(gold, client_for, cast):
+    """A unit's book is opened when its first entry is written: its pages, print,
+    export and the confirm form can be read before that, and reading writes no
+    book."""
+    GoldBook.objects.filter(unit=cast.tree.a).delete()
+    item = gold.recognised()
+    GoldBook.objects.filter(unit=cast.tree.a).delete()
+    client = client_for(cast.a_staff)
+    unit = cast.tree.a.pk
+    for url in (
+        reverse("goldbook:book", args=[unit]),
+        reverse("goldbook:rollup", args=[unit]),
+        reverse("goldbook:print", args=[unit]),
+        reverse("goldbook:export", args=[unit]),
+        reverse("goldbook:confirm", args=[item.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert not GoldBook.objects.filter(unit=cast.tree.a).exists()
+    # Writing the first entry opens it.
+    response = client.post(reverse("goldbook:confirm", args=[item.pk]), confirm_data())
+    assert response.status_code == 302
+    assert GoldBook.objects.get(unit=cast.tree.a).last_number == 1

@@ -3,26 +3,28 @@ background worker makes it."""
 
 import pytest
 
+from awards import print_job as dossier_print
+from goldbook import print_job as book_print
 from jobs import prints
 
 
 def test_the_gold_book_estimate_counts_six_entries_a_page_after_the_header():
-    assert prints.goldbook_pages(0) == 1
-    assert prints.goldbook_pages(1) == 2
-    assert prints.goldbook_pages(6) == 2
-    assert prints.goldbook_pages(7) == 3
-    assert prints.goldbook_pages(1194) == 200
-    assert prints.goldbook_pages(1195) == 201
+    assert book_print.pages_for(0) == 1
+    assert book_print.pages_for(1) == 2
+    assert book_print.pages_for(6) == 2
+    assert book_print.pages_for(7) == 3
+    assert book_print.pages_for(1194) == 200
+    assert book_print.pages_for(1195) == 201
 
 
 def test_the_dossier_estimate_counts_nominees_decisions_and_records():
     # Contents, Tờ trình, excerpt; a table page per 15 nominees; two pages for
     # each summary, decision and record.
-    assert prints.dossier_pages(0) == 3
-    assert prints.dossier_pages(1) == 3 + 1 + 2
-    assert prints.dossier_pages(2, 2, 0) == 3 + 1 + 4 + 4
-    assert prints.dossier_pages(16, 10, 3) == 3 + 2 + 32 + 20 + 6
-    assert prints.dossier_pages(50, 50) == 3 + 4 + 100 + 100
+    assert dossier_print.pages_for(0) == 3
+    assert dossier_print.pages_for(1) == 3 + 1 + 2
+    assert dossier_print.pages_for(2, 2, 0) == 3 + 1 + 4 + 4
+    assert dossier_print.pages_for(16, 10, 3) == 3 + 2 + 32 + 20 + 6
+    assert dossier_print.pages_for(50, 50) == 3 + 4 + 100 + 100
 
 
 @pytest.mark.parametrize(

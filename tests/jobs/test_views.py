@@ -14,7 +14,9 @@ from django.utils.translation import ngettext
 from pypdf import PdfReader
 
 from awards import dossier as dossiers
-from jobs import print_dossier, print_goldbook, prints, services
+from awards import print_job as print_dossier
+from goldbook import print_job as print_goldbook
+from jobs import services
 from jobs.models import Job
 from tests.awards.conftest import media_root, movement, selected_round  # noqa: F401
 from tests.goldbook.conftest import Gold
@@ -206,7 +208,7 @@ def test_the_dossier_estimate_counts_its_nominees_and_decisions(prepared):
     parts = dossiers.parts(prepared)
     decisions = [p for p in parts if p.title.startswith("Quyết định công nhận")]
     estimate = print_dossier.estimated_pages(prepared)
-    assert estimate == prints.dossier_pages(2, len(decisions), 0)
+    assert estimate == print_dossier.pages_for(2, len(decisions), 0)
     assert estimate >= pages_of(dossiers.bundle(prepared)[0])
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jobs import print_goldbook
+from goldbook import print_job
 from perf import goldbook_print, targets
 from tests.goldbook.conftest import Gold
 from tests.initiatives.pdf_helpers import page_count, pdf_raw_text
@@ -25,14 +25,14 @@ def model_entry(cast, settings, tmp_path):
 
 def print_queries(book) -> int:
     with CaptureQueriesContext(connection) as queries:
-        print_goldbook.render(book, None)
+        print_job.render(book, None)
     return len(queries)
 
 
 def test_the_built_book_prints_every_entry_with_whole_names(model_entry):
     book = goldbook_print.build_book(12)
     assert book.entries.count() == book.last_number == 12
-    pdf = print_goldbook.render(book, None).data
+    pdf = print_job.render(book, None).data
     text = " ".join(pdf_raw_text(pdf).split())
     for number in range(1, 13):
         for author in goldbook_print.authors_of(number):
@@ -72,10 +72,10 @@ def test_the_measure_reports_each_size_serial_and_in_parts(model_entry, settings
 def test_a_book_past_the_threshold_is_printed_in_parts_the_same(model_entry, settings):
     book = goldbook_print.build_book(12)
     settings.PRINT_PROCESSES = 1
-    serial = print_goldbook.render(book, None).data
+    serial = print_job.render(book, None).data
     settings.PRINT_PROCESSES = 2
     settings.PRINT_PARALLEL_MIN_ROWS = 10
-    in_parts = print_goldbook.render(book, None).data
+    in_parts = print_job.render(book, None).data
     text = " ".join(pdf_raw_text(in_parts).split())
     for number in range(1, 13):
         for author in goldbook_print.authors_of(number):

@@ -1,13 +1,26 @@
 """The Gold Book print (goldbook.printing.book_pdf), made in the request when it
-is short and by the worker when it is long."""
+is short and by the worker when it is long (registered with jobs/ by the app)."""
+
+import math
 
 from django.utils.translation import gettext as _
 
 from goldbook import printing, selectors
 from goldbook.models import GoldBook
-from jobs import prints
 from jobs.models import Job
 from jobs.services import JobFile
+from units import access
+from units.models import Unit
+
+# The print (A4, templates/documents/goldbook_print.html): the header and the
+# first entries share page one; an entry of usual length takes about a seventh
+# of a page (measured: 1,000 entries with long names fill 144 pages).
+ENTRIES_PER_PAGE = 6
+
+
+def pages_for(entries: int) -> int:
+    """Estimate the pages of a print of this many entries (on the long side)."""
+    return 1 + math.ceil(max(entries, 0) / ENTRIES_PER_PAGE)
 
 
 def file_name(book: GoldBook, year: int | None) -> str:
@@ -22,7 +35,7 @@ def title(book: GoldBook, year: int | None) -> str:
 
 
 def estimated_pages(book: GoldBook, year: int | None) -> int:
-    return prints.goldbook_pages(selectors.book_entries(book, year=year).count())
+    return pages_for(selectors.book_entries(book, year=year).count())
 
 
 def arguments(book: GoldBook, year: int | None) -> dict:
@@ -49,3 +62,14 @@ def run(job: Job, progress) -> JobFile:
     year = job.arguments.get("year")
     with progress.counting_pages(estimated_pages(book, year)):
         return render(book, year)
+
+
+def may_read(user, arguments: dict) -> bool:
+    """Whether this person may still read a print of the book of this unit."""
+    book = (
+        GoldBook.objects.filter(unit__in=access.visible(user, Unit))
+        .filter(unit_id=arguments.get("unit"))
+        .select_related("unit")
+        .first()
+    )
+    return book is not None and access.can(user, "view", book)

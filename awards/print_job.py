@@ -1,5 +1,7 @@
 """The award dossier bundle (awards.dossier.bundle), made in the request when it
-is short and by the worker when it is long."""
+is short and by the worker when it is long (registered with jobs/ by the app)."""
+
+import math
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -7,9 +9,29 @@ from django.utils.translation import gettext as _
 from awards import dossier as dossiers
 from awards.models import Candidate, Dossier, MovementRecord
 from goldbook.models import GoldBookEntry
-from jobs import prints
 from jobs.models import Job
 from jobs.services import JobFile
+from units import access
+
+# The bundle: the table of contents, the Tờ trình (a page, then its table of
+# nominees), the excerpt of the minutes, then per nominee a summary report, and
+# the recognition decisions and movement records (PDF) behind the nominees.
+FIXED_PAGES = 3
+NOMINEES_PER_TABLE_PAGE = 15
+PAGES_PER_SUMMARY = 2
+PAGES_PER_DECISION = 2
+PAGES_PER_RECORD = 2
+
+
+def pages_for(nominees: int, decisions: int = 0, records: int = 0) -> int:
+    """Estimate the pages of a bundle (on the long side)."""
+    return (
+        FIXED_PAGES
+        + math.ceil(max(nominees, 0) / NOMINEES_PER_TABLE_PAGE)
+        + PAGES_PER_SUMMARY * max(nominees, 0)
+        + PAGES_PER_DECISION * max(decisions, 0)
+        + PAGES_PER_RECORD * max(records, 0)
+    )
 
 
 def file_name(dossier: Dossier) -> str:
@@ -48,7 +70,7 @@ def estimated_pages(dossier: Dossier) -> int:
         if collectives
         else 0
     )
-    return prints.dossier_pages(len(nominees), decisions, records)
+    return pages_for(len(nominees), decisions, records)
 
 
 def render(dossier: Dossier) -> JobFile:
@@ -65,3 +87,8 @@ def run(job: Job, progress) -> JobFile:
     )
     progress(0, estimated_pages(dossier))
     return render(dossier)
+
+
+def may_read(user, arguments: dict) -> bool:
+    """Whether this person may still read the bundle of this dossier."""
+    return access.visible(user, Dossier).filter(pk=arguments.get("dossier")).exists()
