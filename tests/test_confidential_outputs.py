@@ -13,6 +13,7 @@ import pytest
 from django.db import transaction
 
 from audit.models import AuditEntry
+from core.text import fold
 from initiatives import confidential
 from initiatives.models import Initiative
 from tests.initiatives.pdf_helpers import pdf_raw_text
@@ -24,7 +25,6 @@ from tests.test_permission_matrix import (  # noqa: F401  (fixtures)
     path_of,
     world,
 )
-from units.text import fold
 
 pytestmark = pytest.mark.django_db
 
