@@ -1,0 +1,37 @@
+"""Import units and people from spreadsheets (.xlsx) and CSV files.
+
+An upload is read, checked row by row and stored as an ``ImportBatch`` with every
+problem found (row number and reason). Only a batch without problems can be
+applied, and applying checks everything again and writes all rows in one
+transaction, or none.
+
+- ``columns``: the columns of each kind of file and the words staff write in them;
+- ``reading``: reading an .xlsx or CSV file into a table, matching its header;
+- ``unit_rows`` and ``people_rows``: checking the rows of each kind of file;
+- ``batches``: checking an upload into a batch, applying it, showing its rows;
+- ``template``: the empty templates to download;
+- ``_common``: helpers shared by the reading, the checking and the applying.
+
+The names below are the reading of workbooks that the year's ratings import
+(``awards/imports_ratings.py``) shares.
+"""
+
+from units.imports._common import _problem
+from units.imports.columns import Column
+from units.imports.reading import (
+    Table,
+    UnreadableFileError,
+    _cell_value,
+    _table_from_grid,
+    map_columns,
+)
+
+__all__ = [
+    "Column",
+    "Table",
+    "UnreadableFileError",
+    "_cell_value",
+    "_problem",
+    "_table_from_grid",
+    "map_columns",
+]
