@@ -22,12 +22,12 @@ from awards.models import MemberGrade, MemberRating, UnitRating, UnitRatingLevel
 from core.text import fold
 from initiatives import uploads
 from units import access
-from units.imports import (
-    Column,
+from units.imports._common import _problem
+from units.imports.columns import Column
+from units.imports.reading import (
     Table,
     UnreadableFileError,
     _cell_value,
-    _problem,
     _table_from_grid,
     map_columns,
 )

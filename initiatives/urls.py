@@ -1,55 +1,68 @@
 from django.urls import path
 
-from initiatives.views import councils, sessions
-from initiatives.views import requests as views
+from initiatives.views import councils, registrations, requests, sessions
 
 app_name = "initiatives"
 
 urlpatterns = [
-    path("initiatives/", views.initiative_list, name="list"),
-    path("initiatives/export.xlsx", views.initiative_export, name="export"),
-    path("initiatives/new/", views.initiative_create, name="create"),
-    path("initiatives/<int:pk>/", views.initiative_detail, name="detail"),
-    path("initiatives/<int:pk>/edit/", views.initiative_edit, name="edit"),
-    path("initiatives/<int:pk>/submit/", views.initiative_submit, name="submit"),
-    path("initiatives/<int:pk>/withdraw/", views.initiative_withdraw, name="withdraw"),
-    path("initiatives/<int:pk>/return/", views.initiative_return, name="return"),
-    path("initiatives/<int:pk>/accept/", views.initiative_accept, name="accept"),
-    path("initiatives/<int:pk>/pdf/", views.initiative_pdf, name="pdf"),
+    path("initiatives/", requests.initiative_list, name="list"),
+    path("initiatives/export.xlsx", requests.initiative_export, name="export"),
+    path("initiatives/new/", requests.initiative_create, name="create"),
+    path("initiatives/<int:pk>/", requests.initiative_detail, name="detail"),
+    path("initiatives/<int:pk>/edit/", requests.initiative_edit, name="edit"),
+    path("initiatives/<int:pk>/submit/", requests.initiative_submit, name="submit"),
+    path(
+        "initiatives/<int:pk>/withdraw/", requests.initiative_withdraw, name="withdraw"
+    ),
+    path("initiatives/<int:pk>/return/", requests.initiative_return, name="return"),
+    path("initiatives/<int:pk>/accept/", requests.initiative_accept, name="accept"),
+    path("initiatives/<int:pk>/pdf/", requests.initiative_pdf, name="pdf"),
     path(
         "initiatives/<int:pk>/attachments/",
-        views.attachment_upload,
+        requests.attachment_upload,
         name="attachment_upload",
     ),
     path(
-        "attachments/<int:pk>/", views.attachment_download, name="attachment_download"
+        "attachments/<int:pk>/",
+        requests.attachment_download,
+        name="attachment_download",
     ),
     path(
         "attachments/<int:pk>/delete/",
-        views.attachment_delete,
+        requests.attachment_delete,
         name="attachment_delete",
     ),
-    path("registrations/", views.registration_list, name="registration_list"),
-    path("registrations/new/", views.registration_create, name="registration_create"),
+    path("registrations/", registrations.registration_list, name="registration_list"),
     path(
-        "registrations/<int:pk>/", views.registration_detail, name="registration_detail"
+        "registrations/new/",
+        registrations.registration_create,
+        name="registration_create",
+    ),
+    path(
+        "registrations/<int:pk>/",
+        registrations.registration_detail,
+        name="registration_detail",
     ),
     path(
         "registrations/<int:pk>/edit/",
-        views.registration_edit,
+        registrations.registration_edit,
         name="registration_edit",
     ),
     path(
         "registrations/<int:pk>/withdraw/",
-        views.registration_withdraw,
+        registrations.registration_withdraw,
         name="registration_withdraw",
     ),
-    path("ideas/", views.idea_list, name="idea_list"),
-    path("ideas/new/", views.idea_create, name="idea_create"),
-    path("ideas/<int:pk>/", views.idea_detail, name="idea_detail"),
-    path("ideas/<int:pk>/comments/", views.idea_comment, name="idea_comment"),
-    path("ideas/<int:pk>/close/", views.idea_close, name="idea_close"),
-    path("ideas/<int:pk>/to-request/", views.idea_to_request, name="idea_to_request"),
+    path("ideas/", registrations.idea_list, name="idea_list"),
+    path("ideas/new/", registrations.idea_create, name="idea_create"),
+    path("ideas/<int:pk>/", registrations.idea_detail, name="idea_detail"),
+    path("ideas/<int:pk>/comments/", registrations.idea_comment, name="idea_comment"),
+    path("ideas/<int:pk>/close/", registrations.idea_close, name="idea_close"),
+    path(
+        "ideas/<int:pk>/to-request/",
+        registrations.idea_to_request,
+        name="idea_to_request",
+    ),
     path("councils/", councils.council_list, name="council_list"),
     path("councils/new/", councils.council_create, name="council_create"),
     path("councils/<int:pk>/", councils.council_detail, name="council_detail"),

@@ -299,18 +299,19 @@ def measure(browser: Browser, target, session: str | None, samples: int) -> dict
 
 
 def run(config: ServerConfig, *, samples: int, only: set[str], out=sys.stdout):
-    from perf import server, targets
+    from perf import server
+    from perf.targets import pages, signin
 
     started = datetime.datetime.now(datetime.UTC)
     env = server.prepare(config, out)
     data = server.data_summary()
-    found = targets.discover()
+    found = pages.discover()
     if only:
         found = [t for t in found if t.key in only or t.key == "bare"]
     from django.conf import settings
     from django.db import connections
 
-    sessions = targets.sessions_for(t.user for t in found if t.user)
+    sessions = signin.sessions_for(t.user for t in found if t.user)
     cookie_name = settings.SESSION_COOKIE_NAME
     connections.close_all()
     results = []
@@ -327,7 +328,7 @@ def run(config: ServerConfig, *, samples: int, only: set[str], out=sys.stdout):
                 )
             browser.close()
     finally:
-        targets.forget_sessions(sessions.values())
+        signin.forget_sessions(sessions.values())
         connections.close_all()
     with_ratios(results)
     report = {

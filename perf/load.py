@@ -5,7 +5,7 @@ errors.
     python -m perf.load [--users 50] [--spawn-rate 10] [--time 60s] [--out PATH]
 
 Steps: prepare the database (perf.server), plan the journeys from its data
-(perf.targets.load_plan) with signed-in sessions for every account, start
+(perf.targets.journeys.load_plan) with signed-in sessions for every account, start
 gunicorn (no query counting), run perf/locustfile.py (its output goes to
 perf-results/locust.log), read the final figures it leaves, print a summary and
 write it as JSON. The drafts the simulated members filed are removed at the end
@@ -112,7 +112,8 @@ def locust_command(url: str, *, users, spawn_rate, run_time, classes):
 
 
 def run(config: ServerConfig, *, users, spawn_rate, run_time, out=sys.stdout) -> dict:
-    from perf import server, targets
+    from perf import server
+    from perf.targets import journeys, signin
 
     # Looked up, not imported: importing locust patches this process for gevent.
     if find_spec("locust") is None:
@@ -122,7 +123,7 @@ def run(config: ServerConfig, *, users, spawn_rate, run_time, out=sys.stdout) ->
     started = datetime.datetime.now(datetime.UTC)
     env = server.prepare(config, out)
     data = server.data_summary()
-    plan = targets.load_plan()
+    plan = journeys.load_plan()
     available = {
         "browse": bool(plan["readers"]),  # browse, search and print
         "file": bool(plan["filer"]),
@@ -142,7 +143,7 @@ def run(config: ServerConfig, *, users, spawn_rate, run_time, out=sys.stdout) ->
     log_path = results / "locust.log"
     keys = []
     try:
-        keys = targets.add_sessions(plan)
+        keys = journeys.add_sessions(plan)
         plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         plan_path.chmod(0o600)  # it holds signed-in sessions
         connections.close_all()
@@ -181,9 +182,9 @@ def run(config: ServerConfig, *, users, spawn_rate, run_time, out=sys.stdout) ->
             server_log = app.log_tail(10)
     finally:
         plan_path.unlink(missing_ok=True)
-        targets.forget_sessions(keys)
-        users_of_plan = targets.plan_users(plan)
-        removed = targets.remove_load_drafts(users_of_plan, started)
+        signin.forget_sessions(keys)
+        users_of_plan = journeys.plan_users(plan)
+        removed = journeys.remove_load_drafts(users_of_plan, started)
         connections.close_all()
     try:
         figures = json.loads(figures_path.read_text(encoding="utf-8"))

@@ -1,38 +1,39 @@
 from django.urls import path, re_path
 
-from units import leadership_views, views
+from units import leadership_views
+from units.views import blocks, imports, people, tree
 
 app_name = "units"
 
 urlpatterns = [
-    path("units/", views.unit_tree, name="tree"),
-    path("units/<int:pk>/", views.unit_detail, name="detail"),
-    path("units/<int:pk>/add/", views.unit_add_child, name="add_child"),
-    path("units/<int:pk>/edit/", views.unit_edit, name="edit"),
-    path("units/<int:pk>/rename/", views.unit_rename, name="rename"),
-    path("units/<int:pk>/move/", views.unit_move, name="move"),
-    path("units/<int:pk>/merge/", views.unit_merge, name="merge"),
-    path("units/<int:pk>/dissolve/", views.unit_dissolve, name="dissolve"),
-    path("units/<int:pk>/people/", views.unit_people, name="people"),
-    path("units/<int:pk>/people/add/", views.person_add, name="person_add"),
-    path("units/<int:pk>/roles/grant/", views.role_grant, name="role_grant"),
-    path("units/<int:pk>/blocks/new/", views.block_create, name="block_create"),
-    path("units/<int:pk>/import/", views.import_start, name="import_start"),
+    path("units/", tree.unit_tree, name="tree"),
+    path("units/<int:pk>/", tree.unit_detail, name="detail"),
+    path("units/<int:pk>/add/", tree.unit_add_child, name="add_child"),
+    path("units/<int:pk>/edit/", tree.unit_edit, name="edit"),
+    path("units/<int:pk>/rename/", tree.unit_rename, name="rename"),
+    path("units/<int:pk>/move/", tree.unit_move, name="move"),
+    path("units/<int:pk>/merge/", tree.unit_merge, name="merge"),
+    path("units/<int:pk>/dissolve/", tree.unit_dissolve, name="dissolve"),
+    path("units/<int:pk>/people/", people.unit_people, name="people"),
+    path("units/<int:pk>/people/add/", people.person_add, name="person_add"),
+    path("units/<int:pk>/roles/grant/", people.role_grant, name="role_grant"),
+    path("units/<int:pk>/blocks/new/", blocks.block_create, name="block_create"),
+    path("units/<int:pk>/import/", imports.import_start, name="import_start"),
     re_path(
         r"^units/import-template/(?P<kind>units|people)\.(?P<fmt>xlsx|csv)$",
-        views.import_template,
+        imports.import_template,
         name="import_template",
     ),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
-    path("people/<int:pk>/", views.person_detail, name="person_detail"),
-    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/apply/", imports.import_apply, name="import_apply"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path(
         "people/<int:pk>/send-password-link/",
-        views.person_send_reset,
+        people.person_send_reset,
         name="person_send_reset",
     ),
-    path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("roles/<int:pk>/revoke/", people.role_revoke, name="role_revoke"),
     path(
         "units/<int:pk>/leadership/",
         leadership_views.leadership_list,
@@ -58,14 +59,14 @@ urlpatterns = [
         leadership_views.leadership_end,
         name="leadership_end",
     ),
-    path("blocks/", views.block_list, name="block_list"),
-    path("blocks/<int:pk>/", views.block_detail, name="block_detail"),
-    path("blocks/<int:pk>/edit/", views.block_edit, name="block_edit"),
-    path("blocks/<int:pk>/members/", views.block_member_add, name="block_member_add"),
-    path("blocks/<int:pk>/copy/", views.block_copy, name="block_copy"),
+    path("blocks/", blocks.block_list, name="block_list"),
+    path("blocks/<int:pk>/", blocks.block_detail, name="block_detail"),
+    path("blocks/<int:pk>/edit/", blocks.block_edit, name="block_edit"),
+    path("blocks/<int:pk>/members/", blocks.block_member_add, name="block_member_add"),
+    path("blocks/<int:pk>/copy/", blocks.block_copy, name="block_copy"),
     path(
         "block-members/<int:pk>/remove/",
-        views.block_member_remove,
+        blocks.block_member_remove,
         name="block_member_remove",
     ),
 ]

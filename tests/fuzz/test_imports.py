@@ -1,4 +1,4 @@
-"""The imports under generated files: units and people (units/imports.py, through
+"""The imports under generated files: units and people (units/imports/, through
 the upload, batch and apply pages) and the year's ratings (awards/imports_ratings.py,
 through its page).
 
@@ -47,7 +47,7 @@ from tests.fuzz.strategies import (
     texts,
 )
 from tests.units.import_helpers import counts, csv_text, encode_cp1258
-from units import imports
+from units.imports.columns import columns_for
 from units.models import ImportBatch, Membership, Unit, User
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +219,7 @@ def unit_cell(key: str, index: int):
 def tables(draw, kind: str):
     """A table: about half of them with nothing but good cells."""
     faulty = draw(st.booleans(), label="faulty")
-    columns = imports.columns_for(kind)
+    columns = columns_for(kind)
     cell = people_cell if kind == ImportBatch.Kind.PEOPLE else unit_cell
     header, order, fault = draw(header_strategy(columns, faulty=faulty))
     table = Table(header=header, faults=[fault] if fault else [])
@@ -397,7 +397,7 @@ def check_applied_units(batch) -> None:
 
 def expected_names(table: Table, kind: str, order_key: str) -> list[str]:
     """The names the rows hold, as the importer should read them."""
-    label = next(c.label for c in imports.columns_for(kind) if c.key == order_key)
+    label = next(c.label for c in columns_for(kind) if c.key == order_key)
     where = [fold(h) for h in table.header].index(fold(label))
     return [clean_cell(row[where]) for row in table.data_rows]
 

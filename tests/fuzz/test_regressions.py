@@ -15,7 +15,7 @@ from initiatives.services import councils as council_services
 from tests.initiatives import council_world as cw
 from tests.initiatives.factories import author_row, form_data
 from tests.units.import_helpers import check, csv_text
-from units import imports
+from units.imports import batches
 from units.models import ImportBatch, Unit
 from units.pagination import encode_cursor
 
@@ -38,7 +38,7 @@ DIGITS = "str.isdigit() is true for '²' and for 5,000 digits; int() refuses bot
 @pytest.mark.parametrize(
     ("name", "target", "params"),
     [
-        # units/views.py, block_list: int(year) if year.isdigit()
+        # units/views/blocks.py, block_list: int(year) if year.isdigit()
         ("units:block_list", None, {"year": "²"}),
         # initiatives/views/councils.py, council_list: the same
         ("initiatives:council_list", None, {"year": "²"}),
@@ -245,7 +245,7 @@ def test_a_unit_name_of_255_hangul_syllables_is_imported(cast):
         name="don-vi.csv",
     )
     assert batch.status == ImportBatch.Status.CHECKED
-    batch = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batch = batches.apply_batch(batch=batch, actor=cast.a_admin)
     assert batch.status == ImportBatch.Status.APPLIED
     assert Unit.objects.get(code="CB-A-HQ").name == "한" * 255
 

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goldbook import print_job
-from perf import goldbook_print, targets
+from perf import goldbook_print
+from perf.targets import pages
 from tests.goldbook.conftest import Gold
 from tests.initiatives.pdf_helpers import page_count, pdf_raw_text
 
@@ -89,10 +90,10 @@ def test_a_book_past_the_threshold_is_printed_in_parts_the_same(model_entry, set
 def test_the_bench_target_is_the_book_just_over_the_size(
     model_entry, cast, client_for, monkeypatch
 ):
-    monkeypatch.setattr(targets, "BOOK_PRINT_ENTRIES", 10)
+    monkeypatch.setattr(pages, "BOOK_PRINT_ENTRIES", 10)
     goldbook_print.build_book(8)
     book = goldbook_print.build_book(11)
-    target = targets.goldbook_print(cast.province_staff)
+    target = pages.goldbook_print(cast.province_staff)
     assert target.kind == "print"
     assert target.budget == {"p95_ms": 10_000}
     assert target.url == reverse("goldbook:print", args=[book.unit_id])

@@ -8,7 +8,7 @@ import pytest
 from perf import bench, load
 from perf.forms import csrf_token, find_form, forms_in
 from perf.server import HarnessError, ServerConfig, check_database_name
-from perf.targets import book_print_choice, search_phrase
+from perf.targets.pages import book_print_choice, search_phrase
 
 # --- Percentiles and ratios ---------------------------------------------------------
 

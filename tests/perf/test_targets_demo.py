@@ -11,8 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from perf import server, targets
+from perf import server
 from perf.forms import find_form
+from perf.targets import journeys, pages, signin
 from units.models import User
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_every_target_is_found_on_the_demo_data_and_answers(demo, settings):
     # Fifteen requests are visible to the bench user: small pages make a deep one.
     settings.PAGE_SIZE = 5
     assert server.seeded("demo")[0]
-    found = targets.discover()
+    found = pages.discover()
     keys = [t.key for t in found]
     assert keys == [
         "bare",
@@ -64,11 +65,11 @@ def test_every_target_is_found_on_the_demo_data_and_answers(demo, settings):
             assert response["Content-Type"] == "application/pdf", target.key
     by_key = {t.key: t for t in found}
     assert by_key["bare"].user is None and by_key["honour"].user is None
-    assert by_key["list"].user == targets.BENCH_USER
+    assert by_key["list"].user == pages.BENCH_USER
     assert "nominees" in by_key["dossier_bundle"].note
     # The deep page's cursor is the one the list's "Next" links lead to.
     assert by_key["list_deep"].note == "page 3 of 3"
-    client = client_for(targets.BENCH_USER)
+    client = client_for(pages.BENCH_USER)
     url = "/initiatives/"
     for _page in range(2):
         page = client.get(url).context["page"]
@@ -79,7 +80,7 @@ def test_every_target_is_found_on_the_demo_data_and_answers(demo, settings):
 
 
 def test_load_plan_has_every_journey_on_the_demo_data(demo, settings):
-    plan = targets.load_plan()
+    plan = journeys.load_plan()
     assert plan["missing"] == {}
     assert plan["readers"] and all(r["requests"] for r in plan["readers"])
     reader = plan["readers"][0]
@@ -103,17 +104,17 @@ def test_load_plan_has_every_journey_on_the_demo_data(demo, settings):
     assert client_for(voter["user"]).get(voter["session"]).status_code == 200
     # Each account of the plan is signed in through sessions the harness made
     # and removes afterwards.
-    keys = targets.add_sessions(plan, per_account=2)
-    assert set(plan["sessions"]) == targets.plan_users(plan)
+    keys = journeys.add_sessions(plan, per_account=2)
+    assert set(plan["sessions"]) == journeys.plan_users(plan)
     username, (key, _other) = next(iter(plan["sessions"].items()))
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = key
     response = client.get("/")
     assert response.status_code == 200
     assert response.context["user"].username == username
-    targets.forget_sessions(keys)
+    signin.forget_sessions(keys)
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = key
     assert not client.get("/").context["user"].is_authenticated
     # The drafts the simulated members filed are removed at the end.
-    assert targets.remove_load_drafts([plan["filer"]["user"]], since) == 1
+    assert journeys.remove_load_drafts([plan["filer"]["user"]], since) == 1

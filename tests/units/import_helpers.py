@@ -14,11 +14,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, override
 from openpyxl import Workbook
 
-from units import imports
+from units.imports import batches, columns
 from units.models import ImportBatch, Membership, Unit, UnitEvent, UnitName, User
 
-UNIT_LABELS = [c.label for c in imports.UNIT_COLUMNS]
-PEOPLE_LABELS = [c.label for c in imports.PEOPLE_COLUMNS]
+UNIT_LABELS = [c.label for c in columns.UNIT_COLUMNS]
+PEOPLE_LABELS = [c.label for c in columns.PEOPLE_COLUMNS]
 # The columns most unit tests need, in the template's words.
 UNIT_HEADER = [
     "Mã đơn vị",
@@ -133,7 +133,7 @@ def upload(data: bytes, name: str = "tep.xlsx") -> SimpleUploadedFile:
 
 
 def check(unit, kind, data: bytes, actor, name: str = "tep.xlsx") -> ImportBatch:
-    return imports.check_upload(
+    return batches.check_upload(
         unit=unit, kind=kind, upload=upload(data, name), actor=actor
     )
 

@@ -23,7 +23,7 @@ from tests.units.import_helpers import (
     vi,
     xlsx_bytes,
 )
-from units import imports
+from units.imports import batches
 from units.models import ImportBatch, Unit
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_csv_encodings_and_delimiters(cast, encoding, delimiter, starts_with):
     assert batch.rows[0]["established_on"] == "2010-09-05"
     assert batch.rows[1]["kind"] == "upper"
 
-    imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batches.apply_batch(batch=batch, actor=cast.a_admin)
     unit = Unit.objects.get(code="CB-A-N1")
     assert unit.name == LONG_NAME
     assert unicodedata.is_normalized("NFC", unit.name)
@@ -305,7 +305,7 @@ def test_nul_bytes_inside_cells_are_dropped(cast):
     assert batch.errors == []
     assert batch.rows[0]["code"] == "CB-A-N1"
     assert batch.rows[0]["name"] == "Công đoàn Trường A"
-    imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batches.apply_batch(batch=batch, actor=cast.a_admin)
     assert Unit.objects.get(code="CB-A-N1").name == "Công đoàn Trường A"
 
 
@@ -321,7 +321,7 @@ def test_decomposed_vietnamese_is_stored_composed(cast, fmt):
     assert batch.rows[0]["name"] == LONG_NAME
     assert batch.rows[0]["kind"] == "upper"
     before = counts()
-    imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batches.apply_batch(batch=batch, actor=cast.a_admin)
     assert counts()["units"] == before["units"] + 1
     unit = Unit.objects.get(code="CB-A-N1")
     assert unit.name == LONG_NAME

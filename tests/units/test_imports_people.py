@@ -29,7 +29,8 @@ from tests.units.import_helpers import (
     problem,
     vi,
 )
-from units import imports, services
+from units import services
+from units.imports import batches, template
 from units.models import ImportBatch, Membership, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_good_file_is_checked_and_applied(cast, fmt, birth):
     assert batch.rows[2]["unit_code"] == "CB-A1"
     before = counts()
 
-    batch = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batch = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert batch.status == ImportBatch.Status.APPLIED
     assert batch.result == {"people": 4}
@@ -153,7 +154,7 @@ def test_generated_user_names_are_unique(cast):
         "nguyen.van.an6",
         "dang.thi.anh.tuyet",
     ]
-    imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batches.apply_batch(batch=batch, actor=cast.a_admin)
     assert User.objects.filter(username__istartswith="nguyen.van.an").count() == 6
 
 
@@ -367,7 +368,7 @@ def test_dates_of_birth(cast):
 
 
 def test_template_keeps_leading_zeros_of_phone_numbers(cast, client_for):
-    content, _type = imports.template_file(PEOPLE, "xlsx")
+    content, _type = template.template_file(PEOPLE, "xlsx")
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook.worksheets[0]
     phone_column = PEOPLE_LABELS.index(PHONE) + 1
@@ -393,7 +394,7 @@ def test_template_keeps_leading_zeros_of_phone_numbers(cast, client_for):
     # The 498 formatted but empty rows under the data are not "skipped rows".
     assert batch.notices == []
     assert [r["phone"] for r in batch.rows] == ["0912345678", "0206 385 2345"]
-    imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batches.apply_batch(batch=batch, actor=cast.a_admin)
     assert User.objects.get(full_name="Nguyễn Thị Hoa").phone == "0912345678"
 
 
@@ -409,7 +410,7 @@ def test_batch_with_an_error_applies_nothing(cast):
     assert batch.status == ImportBatch.Status.INVALID
     before = counts()
 
-    result = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    result = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert result.status == ImportBatch.Status.INVALID
     assert counts() == before
@@ -449,7 +450,7 @@ def test_data_changed_between_check_and_apply(cast, clash):
         )
     before = counts()
 
-    batch = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batch = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.errors == [expected]
@@ -463,10 +464,10 @@ def test_data_changed_between_check_and_apply(cast, clash):
 def test_applying_twice_writes_once(cast):
     rows = [person_row("CB-A1", "Nguyễn Thị Hoa")]
     batch = check_people(cast.tree.a, rows, cast.a_admin)
-    imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batches.apply_batch(batch=batch, actor=cast.a_admin)
     after_first = counts()
 
-    again = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    again = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert again.status == ImportBatch.Status.APPLIED
     assert counts() == after_first
@@ -521,7 +522,7 @@ def test_2000_people_take_a_bounded_number_of_queries(
         )
         assert batch.errors == []
         batch, applied = queries(
-            lambda: imports.apply_batch(batch=batch, actor=cast.a_admin)
+            lambda: batches.apply_batch(batch=batch, actor=cast.a_admin)
         )
         assert batch.status == ImportBatch.Status.APPLIED
         return checked, applied

@@ -21,7 +21,8 @@ from tests.units.import_helpers import (
     unit_row,
     vi,
 )
-from units import imports, services
+from units import services
+from units.imports import batches
 from units.models import ImportBatch, Unit, UnitEvent, UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_good_file_applies_every_unit_under_its_parent(cast):
     batch = check_units(tree.a, good_rows(), cast.a_admin, header=UNIT_LABELS)
     before = counts()
 
-    batch = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batch = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert batch.status == ImportBatch.Status.APPLIED
     assert batch.result == {"units": 4}
@@ -171,7 +172,7 @@ def test_apply_is_atomic_when_a_row_fails_midway(cast, monkeypatch):
 
     monkeypatch.setattr(services, "unit_create", failing_create)
     with pytest.raises(RuntimeError):
-        imports.apply_batch(batch=batch, actor=cast.a_admin)
+        batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert len(calls) == 3
     assert counts() == before
@@ -534,7 +535,7 @@ def test_batch_with_an_error_applies_nothing(cast):
     assert batch.status == ImportBatch.Status.INVALID
     before = counts()
 
-    result = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    result = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert result.status == ImportBatch.Status.INVALID
     assert result.applied_at is None
@@ -553,7 +554,7 @@ def test_code_taken_between_check_and_apply(cast):
     make_unit(cast.tree.b, UnitKind.GRASSROOTS, "cb-a-n2", "Công đoàn khác")
     before = counts()
 
-    batch = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batch = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.errors == [
@@ -581,7 +582,7 @@ def test_parent_dissolved_between_check_and_apply(cast):
     Unit.objects.filter(pk=upper.pk).update(dissolved_on=timezone.localdate())
     before = counts()
 
-    batch = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    batch = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.errors == [problem(3, PARENT, no_unit_under(cast.tree, "CB-A-U"))]
@@ -591,11 +592,11 @@ def test_parent_dissolved_between_check_and_apply(cast):
 def test_applying_twice_writes_once(cast):
     rows = [unit_row("CB-A-N1", "Công đoàn Trường A")]
     batch = check_units(cast.tree.a, rows, cast.a_admin)
-    first = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    first = batches.apply_batch(batch=batch, actor=cast.a_admin)
     assert first.status == ImportBatch.Status.APPLIED
     after_first = counts()
 
-    second = imports.apply_batch(batch=batch, actor=cast.a_admin)
+    second = batches.apply_batch(batch=batch, actor=cast.a_admin)
 
     assert second.status == ImportBatch.Status.APPLIED
     assert second.applied_at == first.applied_at
