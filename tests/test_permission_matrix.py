@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import confidential_sweep
 from tests.permission_world import ROLES, build
 
 pytestmark = pytest.mark.django_db
@@ -688,9 +689,13 @@ GET_MAY_WRITE = ("django_session",)
 WRITES = re.compile(r"^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", re.IGNORECASE)
 
 
-def call(client, method: str, path: str, writes: list | None = None) -> str:
+def call(client, method: str, path: str, writes: list | None = None, read=None) -> str:
+    """The answer's code; with `writes`, the rows a GET wrote are added to it;
+    with `read`, a GET's answer of 200 is read with read(response)."""
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         response = getattr(client, method.lower())(path)
+        if read is not None and method == "GET" and response.status_code == 200:
+            read(response)
         transaction.set_rollback(True)
     if writes is not None and method == "GET":
         for query in queries.captured_queries:
@@ -742,6 +747,24 @@ def test_the_matrix(part, world, client_for):
     names = [name for name in MATRIX if PARTS[part](name)]
     observed = {}
     writes = []
+    # The confidential part of every request, marked: no answer shows it to
+    # someone the policy does not let read it (initiatives.confidential).
+    initiatives, markers = confidential_sweep.plant()
+    hidden = {
+        role: confidential_sweep.hidden_from(world.roles[role], initiatives, markers)
+        for role in ROLES
+    }
+    leaks, shown = [], []
+
+    def reader(role, path):
+        def read(response):
+            text = confidential_sweep.readable(response)
+            where = f"{role} GET {path}"
+            leaks.extend(confidential_sweep.leaks(text, hidden[role], where))
+            shown.extend(where for secret in markers.values() if secret in text)
+
+        return read
+
     for name in names:
         target, expected = MATRIX[name]
         path = path_of(world, name, target)
@@ -749,7 +772,7 @@ def test_the_matrix(part, world, client_for):
             row = []
             for role in ROLES:
                 client = client_for(world.roles[role])
-                row.append(call(client, method, path, writes))
+                row.append(call(client, method, path, writes, reader(role, path)))
             observed[(name, method)] = " ".join(row)
     if os.environ.get("MATRIX_PRINT"):
         for name in names:
@@ -766,6 +789,10 @@ def test_the_matrix(part, world, client_for):
     assert not wrong, "\n".join(wrong)
     # Reading never writes (no GET view opens a book or records anything).
     assert not writes, "\n".join(sorted(set(writes)))
+    assert not leaks, "\n".join(leaks)
+    if part == "requests":
+        # Those who may read it do see it: the marker is there to be found.
+        assert shown
 
 
 def test_the_admin_is_for_superusers(world, client_for, cast):
