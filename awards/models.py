@@ -8,10 +8,12 @@ fill in each candidate's criteria checklist.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from awards import selection_rule
 from units.models import EmulationBlock, Unit
 
 YEAR_RANGE = Q(year__gte=1990) & Q(year__lte=2100)
@@ -510,7 +512,19 @@ class Selection(models.Model):
             models.CheckConstraint(
                 condition=Q(members_present__lte=models.F("members_total")),
                 name="selection_present_le_total",
-            )
+            ),
+            # The meeting had its quorum (awards.selection_rule.QUORUM), in integers.
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(
+                    models.F("members_present") * selection_rule.QUORUM.denominator,
+                    models.F("members_total") * selection_rule.QUORUM.numerator,
+                ),
+                name="selection_quorum_met",
+                violation_error_message=_(
+                    "Fewer than two thirds of the members were present: the meeting "
+                    "cannot select."
+                ),
+            ),
         ]
 
     def __str__(self):

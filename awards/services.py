@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import log as audit_log
-from awards import criteria
+from awards import criteria, selection_rule
 from awards.models import (
     Attestation,
     AwardForm,
@@ -721,16 +721,6 @@ def nomination_withdraw(*, candidate: Candidate, actor: User) -> Candidate:
     return candidate
 
 
-def selected_by(votes_for: int, members_total: int) -> bool:
-    """Selected with the votes of more than half of all members of the body."""
-    return votes_for * 2 > members_total
-
-
-def quorum_met(present: int, members_total: int) -> bool:
-    """The body decides with at least two thirds of its members present."""
-    return present * 3 >= members_total * 2
-
-
 @transaction.atomic
 def selection_record(
     *,
@@ -764,7 +754,7 @@ def selection_record(
         errors["members_present"] = _(
             "Members present must be between 0 and the number of members."
         )
-    elif not quorum_met(members_present, members_total):
+    elif not selection_rule.quorum_met(members_present, members_total):
         errors["members_present"] = _(
             "Fewer than two thirds of the members were present: the meeting "
             "cannot select."
@@ -791,11 +781,16 @@ def selection_record(
         members_present=members_present,
         recorded_by=actor,
     )
+    chosen = selection_rule.decide(
+        members_total=members_total,
+        members_present=members_present,
+        votes={nominee.pk: votes[nominee.pk] for nominee in nominees},
+    )
     for nominee in nominees:
         nominee.votes_for = votes[nominee.pk]
         nominee.status = (
             Candidate.Status.SELECTED
-            if selected_by(nominee.votes_for, members_total)
+            if chosen[nominee.pk]
             else Candidate.Status.NOT_SELECTED
         )
         nominee.save(update_fields=["votes_for", "status"])

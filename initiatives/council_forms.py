@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.text import nfc
+from initiatives import voting
 from initiatives.models import (
     CouncilItem,
     CouncilMember,
@@ -45,20 +46,29 @@ class CouncilForm(NormalizedForm):
         label=_("Voting"), choices=VotingMode.choices, initial=VotingMode.BALLOT
     )
     pass_numerator = forms.IntegerField(
-        label=_("Pass: members agreeing"), min_value=1, max_value=99, initial=2
+        label=_("Pass: members agreeing"),
+        min_value=1,
+        max_value=99,
+        initial=voting.DEFAULT_PASS.numerator,
     )
     pass_denominator = forms.IntegerField(
         label=_("Pass: out of"),
         min_value=1,
         max_value=99,
-        initial=3,
+        initial=voting.DEFAULT_PASS.denominator,
         help_text=_("Of ALL council members, as the law requires (at least 2 of 3)."),
     )
     quorum_numerator = forms.IntegerField(
-        label=_("Quorum: members present"), min_value=1, max_value=99, initial=2
+        label=_("Quorum: members present"),
+        min_value=1,
+        max_value=99,
+        initial=voting.DEFAULT_QUORUM.numerator,
     )
     quorum_denominator = forms.IntegerField(
-        label=_("Quorum: out of"), min_value=1, max_value=99, initial=3
+        label=_("Quorum: out of"),
+        min_value=1,
+        max_value=99,
+        initial=voting.DEFAULT_QUORUM.denominator,
     )
 
     def __init__(self, *args, units, editing=False, **kwargs):
@@ -73,10 +83,16 @@ class CouncilForm(NormalizedForm):
         for kind in ("pass", "quorum"):
             numerator = cleaned.get(f"{kind}_numerator")
             denominator = cleaned.get(f"{kind}_denominator")
-            if numerator and denominator and numerator > denominator:
+            if not (numerator and denominator):
+                continue
+            if not voting.share_is_valid(numerator, denominator):
                 self.add_error(
                     f"{kind}_numerator", _("The share cannot be more than the whole.")
                 )
+            elif kind == "pass" and not voting.pass_share_is_legal(
+                numerator, denominator
+            ):
+                self.add_error(f"{kind}_numerator", voting.below_legal_pass_message())
         return cleaned
 
 

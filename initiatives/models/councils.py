@@ -4,20 +4,23 @@ handle, conflicts, reviews with score sheets, sessions, votes and decisions.
 Law: Thông tư 18/2013/TT-BKHCN Điều 8 — an initiative passes with at least 2/3 of
 all council members agreeing; a member who is an author takes no part in that item.
 Local practice adds a quorum and score sheets; both are rules of each council.
+The voting rule itself lives in `initiatives.voting`.
 """
 
-import math
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from documents.models import IssuedDocument
+from initiatives import voting
 from initiatives.models.requests import Initiative, Scope
+from initiatives.voting import Outcome
 from units.models import Unit
 
 
@@ -47,14 +50,16 @@ class Council(models.Model):
         default=VotingMode.BALLOT,
     )
     pass_numerator = models.PositiveSmallIntegerField(
-        _("pass: members agreeing"), default=2
+        _("pass: members agreeing"), default=voting.DEFAULT_PASS.numerator
     )
-    pass_denominator = models.PositiveSmallIntegerField(_("pass: out of"), default=3)
+    pass_denominator = models.PositiveSmallIntegerField(
+        _("pass: out of"), default=voting.DEFAULT_PASS.denominator
+    )
     quorum_numerator = models.PositiveSmallIntegerField(
-        _("quorum: members present"), default=2
+        _("quorum: members present"), default=voting.DEFAULT_QUORUM.numerator
     )
     quorum_denominator = models.PositiveSmallIntegerField(
-        _("quorum: out of"), default=3
+        _("quorum: out of"), default=voting.DEFAULT_QUORUM.denominator
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -77,6 +82,16 @@ class Council(models.Model):
                 & Q(quorum_numerator__lte=F("quorum_denominator")),
                 name="council_ratios_valid",
             ),
+            # Thông tư 18/2013/TT-BKHCN Điều 8: never less than 2/3 of all members,
+            # compared in integers (n/d >= 2/3 as 3n >= 2d) on every database.
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(
+                    F("pass_numerator") * voting.LEGAL_PASS.denominator,
+                    F("pass_denominator") * voting.LEGAL_PASS.numerator,
+                ),
+                name="council_pass_share_legal",
+                violation_error_message=voting.below_legal_pass_message(),
+            ),
         ]
 
     def __str__(self):
@@ -98,10 +113,15 @@ class Council(models.Model):
 
     def votes_needed(self, member_count: int) -> int:
         """Votes in favour needed to pass: the share of ALL members, rounded up."""
-        return math.ceil(member_count * self.pass_numerator / self.pass_denominator)
+        return voting.votes_needed(
+            member_count, self.pass_numerator, self.pass_denominator
+        )
 
     def quorum_needed(self, member_count: int) -> int:
-        return math.ceil(member_count * self.quorum_numerator / self.quorum_denominator)
+        """Members who must be present for this council to decide."""
+        return voting.quorum_needed(
+            member_count, self.quorum_numerator, self.quorum_denominator
+        )
 
 
 class CouncilRole(models.TextChoices):
@@ -190,12 +210,6 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.max_points})"
-
-
-class Outcome(models.TextChoices):
-    RECOGNISED = "recognised", _("recognised")
-    NOT_RECOGNISED = "not_recognised", _("not recognised")
-    DEFERRED = "deferred", _("deferred")
 
 
 class CouncilItem(models.Model):

@@ -15,7 +15,7 @@ from audit import log as audit_log
 from core.text import nfc
 from documents.models import DocumentKind
 from documents.services import document_issue
-from initiatives import printing
+from initiatives import printing, voting
 from initiatives.models import (
     TRANSITIONS,
     Council,
@@ -62,19 +62,29 @@ def _record(initiative, action, actor, note="", from_status="", to_status=""):
 # --- Set-up ----------------------------------------------------------------------
 
 
-def _check_ratios(data: dict) -> None:
+def _check_ratios(data: dict, council: Council | None = None) -> None:
+    """The shares given (the rest kept from `council`) against `initiatives.voting`."""
     for kind in ("pass", "quorum"):
-        numerator = data.get(f"{kind}_numerator")
-        denominator = data.get(f"{kind}_denominator")
+        fields = (f"{kind}_numerator", f"{kind}_denominator")
+        if not any(name in data for name in fields):
+            continue
+        numerator, denominator = (
+            data[name] if name in data else getattr(council, name, None)
+            for name in fields
+        )
         if numerator is None or denominator is None:
             continue
-        if not (0 < numerator <= denominator):
+        if not voting.share_is_valid(numerator, denominator):
             raise ValidationError(
                 {
                     f"{kind}_numerator": _(
                         "Give a share between 1 and the whole, e.g. 2 of 3."
                     )
                 }
+            )
+        if kind == "pass" and not voting.pass_share_is_legal(numerator, denominator):
+            raise ValidationError(
+                {f"{kind}_numerator": voting.below_legal_pass_message()}
             )
 
 
@@ -117,7 +127,7 @@ def council_create(*, unit: Unit, year: int, actor: User, **data) -> Council:
 @transaction.atomic
 def council_update(*, council: Council, actor: User, **data) -> Council:
     current = Council.objects.select_for_update().get(pk=council.pk)
-    _check_ratios(data)
+    _check_ratios(data, current)
     for name, value in data.items():
         setattr(current, name, nfc(value).strip() if isinstance(value, str) else value)
     current.full_clean()

@@ -5,7 +5,6 @@ scores, decides each item by the council's rules, and moves the requests on.
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +34,7 @@ from initiatives.models import (
 )
 from initiatives.services.councils import _move_initiative, _record
 from initiatives.tracking import session_seal
+from initiatives.voting import Tally, decide, has_quorum
 from units.mail import send_templated
 from units.models import User
 
@@ -43,31 +43,6 @@ OPEN_ITEM_STATUSES = (
     CouncilItem.Status.UNDER_REVIEW,
     CouncilItem.Status.DEFERRED,
 )
-
-
-@dataclass(frozen=True)
-class Tally:
-    """What a vote came to, and why."""
-
-    outcome: str
-    reason: str  # "quorum", "tie", "passed", "failed"
-
-
-def decide(
-    *, member_count: int, present: int, quorum: int, needed: int, yes: int, no: int
-) -> Tally:
-    """Apply the council's rules to one item.
-
-    A failed quorum or a tie defers the item; otherwise it passes when the votes in
-    favour reach the share of ALL council members (not of those present).
-    """
-    if present < quorum:
-        return Tally(Outcome.DEFERRED, "quorum")
-    if yes == no:
-        return Tally(Outcome.DEFERRED, "tie")
-    if yes >= needed:
-        return Tally(Outcome.RECOGNISED, "passed")
-    return Tally(Outcome.NOT_RECOGNISED, "failed")
 
 
 # --- Planning -----------------------------------------------------------------
@@ -312,7 +287,7 @@ def session_close(*, session: Session, actor: User) -> Session:
     quorum = council.quorum_needed(member_count)
     needed = council.votes_needed(member_count)
     current.member_count, current.present_count = member_count, present
-    current.quorum_met = present >= quorum
+    current.quorum_met = has_quorum(present, quorum)
     current.status = Session.Status.CLOSED
     current.closed_at = timezone.now()
     current.closed_by = actor

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.translation import override
 
-from awards import services
+from awards import selection_rule, services
 from awards.models import (
     AwardForm,
     AwardRound,
@@ -340,6 +340,6 @@ def test_four_votes_of_nine_do_not_select(passing, cast):
 
 
 def test_selection_rules():
-    assert services.selected_by(5, 9) and not services.selected_by(4, 9)
-    assert not services.selected_by(3, 6) and services.selected_by(4, 6)
-    assert services.quorum_met(6, 9) and not services.quorum_met(5, 9)
+    assert selection_rule.selected_by(5, 9) and not selection_rule.selected_by(4, 9)
+    assert not selection_rule.selected_by(3, 6) and selection_rule.selected_by(4, 6)
+    assert selection_rule.quorum_met(6, 9) and not selection_rule.quorum_met(5, 9)

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from documents.models import IssuedDocument
+from initiatives import voting
 from initiatives.models import (
     Council,
     CouncilItem,
@@ -231,6 +232,24 @@ def test_a_pass_share_of_3_out_of_2(world, client_for, page):
     message = vietnamese(lambda: gettext("The share cannot be more than the whole."))
     assert escape(message) in cw.field_block(response, "pass_numerator")
     assert "HĐSK-GD" in cw.field_block(response, "code")
+    assert state() == before
+
+
+@pytest.mark.parametrize("page", ["create", "edit"])
+def test_a_pass_share_below_the_legal_two_thirds(world, client_for, page):
+    client = client_for(world.people["a_admin"])
+    if page == "create":
+        path = reverse("initiatives:council_create")
+        data = council_data(world.tree.a, THIS_YEAR + 1, pass_numerator=1)
+    else:
+        path = url(world, "initiatives:council_edit")
+        data = council_data(None, None, pass_numerator=1)
+    data["pass_denominator"] = 2
+    before = state()
+    response = client.post(path, data)
+    assert response.status_code == 200
+    message = vietnamese(voting.below_legal_pass_message())
+    assert escape(message) in cw.field_block(response, "pass_numerator")
     assert state() == before
 
 
