@@ -22,12 +22,40 @@ from tests.factories import PASSWORD, UserFactory, grant, make_unit
 from units.models import Role, Unit
 
 
+@pytest.fixture(scope="session")
+def cast_snapshots(django_db_setup, django_db_blocker):
+    """The tree, the councils and the people of the cast, each built once per
+    test process through the services and kept as a snapshot (tests/snapshots.py)
+    that the fixtures below copy into each test's database, for a few queries
+    instead of hundreds. Built in a transaction that is rolled back."""
+    from django.db import transaction
+
+    from tests.snapshots import Snapshot
+
+    with django_db_blocker.unblock(), transaction.atomic(), suspended():
+        tree, built_tree = Snapshot.capture(_tree)
+        councils, _ = Snapshot.capture(
+            lambda: _councils(built_tree), context=built_tree
+        )
+        people, _ = Snapshot.capture(lambda: _people(built_tree))
+        transaction.set_rollback(True)
+    return SimpleNamespace(tree=tree, councils=councils, people=people)
+
+
+def _from_snapshot(snapshot, build, context=None):
+    """The snapshot's copy when the database is as it was when it was taken,
+    else what ``build`` makes afresh."""
+    with suspended():
+        if snapshot.matches():
+            return SimpleNamespace(**snapshot.restore(context))
+        return build()
+
+
 @pytest.fixture
-def tree(db):
+def tree(db, cast_snapshots):
     # Test data is set up without audit entries, as the demo data would be
     # loaded; the tests of the audit log write their own.
-    with suspended():
-        return _tree()
+    return _from_snapshot(cast_snapshots.tree, _tree)
 
 
 def _tree():
@@ -65,40 +93,56 @@ def _tree():
 
 
 @pytest.fixture
-def councils(tree):
+def councils(tree, cast_snapshots):
     """An initiative council for this year at every unit that recognises
     initiatives (members are added by the tests that need them)."""
+    return _from_snapshot(
+        cast_snapshots.councils, lambda: _councils(tree), context=tree
+    )
+
+
+def _councils(tree):
     from django.utils import timezone
 
     from initiatives.services import councils as council_services
 
     year = timezone.localdate().year
-    with suspended():
-        return SimpleNamespace(
-            **{
-                name: council_services.council_create(
-                    unit=getattr(tree, name), year=year, actor=None
-                )
-                for name in ("province", "a", "a1", "a2", "b", "b1", "p1")
-            }
-        )
+    return SimpleNamespace(
+        **{
+            name: council_services.council_create(
+                unit=getattr(tree, name), year=year, actor=None
+            )
+            for name in ("province", "a", "a1", "a2", "b", "b1", "p1")
+        }
+    )
 
 
 @pytest.fixture
-def cast(tree, councils):
+def cast(tree, councils, cast_snapshots):
+    snapshot = cast_snapshots.people
+    with suspended():
+        if snapshot.matches():
+            people = SimpleNamespace(**snapshot.restore())
+            # The factory's usernames go on from where the builder leaves them.
+            for _ in range(len(vars(people))):
+                UserFactory._meta.next_sequence()
+        else:
+            people = _people(tree)
+    return SimpleNamespace(
+        tree=tree, councils=councils, password=PASSWORD, **vars(people)
+    )
+
+
+def _people(tree):
     def person(username, unit=None, role=None, home=None, **extra):
-        with suspended():
-            user = UserFactory(username=username, **extra)
-            if home is not None:
-                grant(user, home, Role.MEMBER)
-            if unit is not None and role is not None:
-                grant(user, unit, role)
+        user = UserFactory(username=username, **extra)
+        if home is not None:
+            grant(user, home, Role.MEMBER)
+        if unit is not None and role is not None:
+            grant(user, unit, role)
         return user
 
     return SimpleNamespace(
-        tree=tree,
-        councils=councils,
-        password=PASSWORD,
         superuser=person("superuser", is_superuser=True, is_staff=True),
         province_admin=person(
             "province_admin", tree.province, Role.UNIT_ADMIN, home=tree.p1
