@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "initiatives",
     "goldbook",
     "awards",
+    # Demo and benchmark data, and the seed_demo command that builds it.
+    "sampledata",
 ]
 
 MIDDLEWARE = [

@@ -221,7 +221,7 @@ def seeded(scale: str) -> tuple[bool, str]:
 
     The demo accounts mark the demo data. A scale is there when the database
     holds at least the units and requests that scale builds (read from
-    `units.scale` when that module exists, else the province tree's first
+    `sampledata.scale.units` when that module exists, else the province tree's first
     commune, which the province scale creates).
     """
     from initiatives.models import Initiative
@@ -232,7 +232,7 @@ def seeded(scale: str) -> tuple[bool, str]:
     if scale == "demo":
         return True, "demo data present"
     try:
-        from units.scale import SCALES as SPECS
+        from sampledata.scale.units import SCALES as SPECS
     except ImportError:
         SPECS = {}  # noqa: N806
     spec = SPECS.get(scale)

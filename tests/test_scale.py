@@ -24,8 +24,8 @@ from initiatives.models import (
     Session,
     Vote,
 )
+from sampledata.scale.units import SCALES
 from units.models import Unit, User
-from units.scale import SCALES
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from awards.models import (
     UnitRatingLevel,
 )
 from awards.services import OfferData, SignatoryData
-from initiatives.demo import pdf_bytes
+from sampledata.common import pdf_bytes
 from tests.awards.conftest import YEAR, day
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from awards.models import AwardRound, Dossier
 from initiatives.models import Initiative, Session, Status
+from sampledata.demo.people import DEMO_PASSWORD
 from tests.browser.test_journey_units import follow_nav, sign_in, sign_out
-from units.demo import DEMO_PASSWORD
 from units.models import User
 
 TITLE = "Lịch trực tư vấn pháp luật của công đoàn vào giờ ra chơi"

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from documents.models import DocumentKind, IssuedDocument, NumberSeries
 from goldbook import services
-from initiatives.demo import pdf_bytes
 from initiatives.models import CouncilItem
+from sampledata.common import pdf_bytes
 from tests.initiatives.council_kit import Kit
 
 SUMMARY = "Rút ngắn thời gian xử lý hồ sơ đoàn viên từ 5 ngày xuống 2 ngày."

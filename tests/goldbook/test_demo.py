@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from goldbook.demo import CORRECTION, REVOCATION
 from goldbook.models import Annotation, GoldBook, GoldBookEntry
+from sampledata.demo.goldbook import CORRECTION, REVOCATION
 from units.models import Unit, User
 
 pytestmark = pytest.mark.django_db

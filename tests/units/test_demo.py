@@ -7,7 +7,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from units import demo
+from sampledata.demo import people
+from sampledata.demo.units import build_demo
 from units.models import EmulationBlock, Membership, Role, Unit, UnitEvent, User
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,8 @@ def test_seed_demo_twice_changes_nothing():
     assert counts() == first
     assert sorted(Unit.objects.values_list("code", "path", "dissolved_on")) == paths
     text = out.getvalue()
-    assert demo.DEMO_PASSWORD in text
-    for account in demo.ACCOUNTS:
+    assert people.DEMO_PASSWORD in text
+    for account in people.ACCOUNTS:
         assert account.username in text
     # Everyone on a demo council signs in with the same password and is listed.
     from initiatives.models import CouncilMember
@@ -38,12 +39,12 @@ def test_seed_demo_twice_changes_nothing():
     seated = User.objects.filter(pk__in=CouncilMember.objects.values("user")).distinct()
     assert seated.filter(username__startswith="dv.").count() >= 7
     for person in seated:
-        assert person.check_password(demo.DEMO_PASSWORD), person.username
+        assert person.check_password(people.DEMO_PASSWORD), person.username
         assert person.username in text
 
 
 def test_demo_tree_keeps_the_2025_reform_in_history():
-    demo.build_demo()
+    build_demo()
     district = Unit.objects.get(code="CB-HA")
     assert district.dissolved_on == datetime.date(2025, 7, 1)
     assert district.successor.code == "CB-X-HA"
@@ -67,15 +68,15 @@ def test_demo_tree_keeps_the_2025_reform_in_history():
 
 
 def test_demo_accounts_cover_every_role_and_sign_in():
-    demo.build_demo()
+    build_demo()
     held = set(
         Membership.objects.active()
-        .filter(user__username__in=[a.username for a in demo.ACCOUNTS])
+        .filter(user__username__in=[a.username for a in people.ACCOUNTS])
         .values_list("role", flat=True)
     )
     assert held == set(Role.values)
-    for account in demo.ACCOUNTS:
+    for account in people.ACCOUNTS:
         user = User.objects.get(username=account.username)
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(people.DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
     assert EmulationBlock.objects.filter(year=2026).count() == 2

@@ -1,28 +1,37 @@
 import time
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from audit import context as audit_context
-from units import counts, demo, mail, scale
-from units.scale import SCALES
+from sampledata.demo import awards as awards_demo
+from sampledata.demo import councils as councils_demo
+from sampledata.demo import goldbook as goldbook_demo
+from sampledata.demo import initiatives as initiatives_demo
+from sampledata.demo import people
+from sampledata.demo import units as units_demo
+from sampledata.scale import awards as awards_scale
+from sampledata.scale import goldbook as goldbook_scale
+from sampledata.scale import initiatives as initiatives_scale
+from sampledata.scale import inserts
+from sampledata.scale import units as units_scale
+from sampledata.scale.units import SCALES
+from units import counts, mail
 
-
-def app_builders(module_name: str, function: str):
-    """Yield (app label, function) for every app whose `module_name` module has
-    `function`, in INSTALLED_APPS order, so each app adds its part after the apps
-    it uses."""
-    for config in apps.get_app_configs():
-        name = f"{config.name}.{module_name}"
-        if find_spec(name) is None:
-            continue
-        module = import_module(name)
-        if hasattr(module, function):
-            yield config.label, getattr(module, function)
+# Each app's part, after the apps it uses: (app label, builder).
+DEMO_BUILDERS = [
+    ("units", units_demo.build_demo),
+    ("initiatives", initiatives_demo.build_demo),
+    ("goldbook", goldbook_demo.build_demo),
+    ("awards", awards_demo.build_demo),
+]
+# The units and people of a province come first (units_scale.build_province).
+SCALE_BUILDERS = [
+    initiatives_scale.build_scale,
+    goldbook_scale.build_scale,
+    awards_scale.build_scale,
+]
 
 
 class Command(BaseCommand):
@@ -48,7 +57,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
-        for label, build in app_builders("demo", "build_demo"):
+        for label, build in DEMO_BUILDERS:
             # Demo records notify nobody and leave no audit entries: the people
             # in them are made up and did none of it.
             with mail.suppressed(), audit_context.suspended():
@@ -60,8 +69,8 @@ class Command(BaseCommand):
             # Bulk inserts send no signals: counts cached before are out of date.
             counts.forget_all()
         self.stdout.write("")
-        self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
-        for account in demo.ACCOUNTS:
+        self.stdout.write(f"Demo accounts (password for all: {people.DEMO_PASSWORD}):")
+        for account in people.ACCOUNTS:
             roles = ", ".join(
                 f"{role} @ {unit}" for unit, role, _p, _f in account.roles
             )
@@ -70,33 +79,27 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<22} {account.full_name:<20} {roles or 'member'}"
             )
-        # Apps above units add their own demo accounts (the councils' members).
-        for _label, accounts in app_builders("demo", "demo_accounts"):
-            for group, people in accounts():
-                self.stdout.write(f"{group} (same password):")
-                for username, full_name, role in people:
-                    self.stdout.write(f"  {username:<22} {full_name:<20} {role}")
+        # The demo councils' members sign in too.
+        for group, seated in councils_demo.demo_accounts():
+            self.stdout.write(f"{group} (same password):")
+            for username, full_name, role in seated:
+                self.stdout.write(f"  {username:<22} {full_name:<20} {role}")
 
     def build_scale(self, spec):
         """Add the provinces of the scale one at a time, each in one transaction."""
-        builders = [
-            build
-            for label, build in app_builders("scale", "build_scale")
-            if label != "units"
-        ]
-        plan = scale.ScalePlan(spec=spec, today=timezone.localdate())
+        plan = units_scale.ScalePlan(spec=spec, today=timezone.localdate())
         for number in range(1, spec.provinces + 1):
             started = time.monotonic()
             plan.start(number)
             with transaction.atomic(), mail.suppressed():
-                scale.fast_inserts()
-                built, added = scale.build_province(plan, number)
+                inserts.fast_inserts()
+                built, added = units_scale.build_province(plan, number)
                 if built is None:
                     self.stdout.write(
                         f"Scale {spec.name}, province {number}: already built."
                     )
                     continue
-                for build in builders:
+                for build in SCALE_BUILDERS:
                     added.update(build(plan, built))
             summary = ", ".join(f"{count:,} {what}" for what, count in added.items())
             self.stdout.write(

@@ -1,36 +1,25 @@
 """Demo registrations, ideas and requests: every state of a request, several
 authors in several units, co-authors, evidence files, and Vietnamese text that
-exercises accent-insensitive search. Idempotent: records are found by title."""
+exercises accent-insensitive search. Idempotent: records are found by title.
+The councils that take them up are in `sampledata.demo.councils`."""
 
 import datetime
-import io
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from initiatives import services
 from initiatives.models import Field, Idea, Initiative, Registration
 from initiatives.services import AuthorData
+from sampledata.common import pdf_bytes, png_bytes
+from sampledata.demo.councils import (
+    YEAR,
+    council_accounts,
+    council_work,
+    seat_councils,
+)
 from units.models import Unit, User
-
-YEAR = 2026
-
-
-def _png(text: str) -> bytes:
-    image = Image.new("RGB", (480, 160), "white")
-    ImageDraw.Draw(image).text((16, 60), text, fill="black")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def pdf_bytes(text: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 200), "white").save(buffer, format="PDF", title=text)
-    return buffer.getvalue()
 
 
 def member_author(user: User, share: str, position: str = "") -> AuthorData:
@@ -220,87 +209,6 @@ IDEAS = [
 ]
 
 
-# Councils of this year: (unit, voting mode, [(user name, role, title, unit head)]).
-# People named "dv.…" are demo members of the grassroots unions.
-COUNCILS = [
-    (
-        "CB-GD-THPTC",
-        "hands",
-        [
-            ("canbo.thptchuyen", "chair", "Chủ tịch CĐCS", True),
-            ("hotro.thptchuyen", "secretary", "Tổ trưởng Tổ hỗ trợ sáng kiến", False),
-            ("dv.cb-gd-thptc.01", "member", "Tổ trưởng tổ công đoàn", False),
-            ("dv.cb-gd-thptc.02", "member", "Giáo viên", False),
-            ("dv.cb-gd-thptc.03", "union_rep", "Đại diện tổ công đoàn", False),
-        ],
-    ),
-    (
-        "CB-GD",
-        "ballot",
-        [
-            ("quantri.giaoduc", "chair", "Phó Chủ tịch CĐN Giáo dục", True),
-            ("thidua.giaoduc", "secretary", "Ủy viên Ban Thường vụ", False),
-            ("canbo.tinh", "expert", "Trưởng ban TC-TG-NC LĐLĐ tỉnh", False),
-            ("dv.cb-gd-thpttp.01", "member", "Chủ tịch CĐCS THPT Thành phố", False),
-            ("dv.cb-gd-cdsp.01", "member", "Chủ tịch CĐCS CĐ Sư phạm", False),
-        ],
-    ),
-    (
-        "CB-YT",
-        "ballot",
-        [
-            ("quantri.yte", "chair", "Chủ tịch CĐN Y tế", True),
-            ("dv.cb-yt-bvdk.01", "secretary", "Ủy viên Ban Thường vụ", False),
-            ("dv.cb-yt-cdc.01", "member", "Chủ tịch CĐCS CDC tỉnh", False),
-        ],
-    ),
-    (
-        "CB",
-        "ballot",
-        [
-            ("quantri.tinh", "chair", "Phó Chủ tịch LĐLĐ tỉnh", True),
-            ("canbo.tinh", "vice_chair", "Trưởng ban TC-TG-NC", False),
-            ("thidua.tinh", "secretary", "Chuyên viên thi đua - khen thưởng", False),
-            ("quantri.yte", "union_rep", "Chủ tịch CĐN Y tế", False),
-            ("dv.cb-cq.01", "member", "Chuyên viên Văn phòng", False),
-        ],
-    ),
-]
-
-
-def council_seated(unit, year: int, mode: str, seats, users):
-    """The unit's council for the year, created if missing, with its seats
-    [(user name, role, title, unit head)]. Returns (council, created)."""
-    from initiatives.models import Council
-    from initiatives.services import councils as council_services
-
-    council = Council.objects.filter(unit=unit, year=year).first()
-    created = council is None
-    if created:
-        council = council_services.council_create(
-            unit=unit, year=year, voting_mode=mode, actor=None
-        )
-    for username, role, title, head in seats:
-        if not council.members.filter(user=users[username]).exists():
-            council_services.council_member_add(
-                council=council,
-                user=users[username],
-                role=role,
-                position=title,
-                is_unit_head=head,
-                actor=None,
-            )
-    return council, created
-
-
-def _councils(units, users) -> int:
-    created = 0
-    for code, mode, seats in COUNCILS:
-        _council, new = council_seated(units[code], YEAR, mode, seats, users)
-        created += new
-    return created
-
-
 @transaction.atomic
 def build_demo() -> dict[str, int]:
     units = {u.code: u for u in Unit.objects.filter(code__startswith="CB")}
@@ -313,7 +221,7 @@ def build_demo() -> dict[str, int]:
         "CB": users["thidua.tinh"],
     }
     created = {"councils": 0, "registrations": 0, "ideas": 0, "requests": 0}
-    created["councils"] = _councils(units, users)
+    created["councils"] = seat_councils(units, users)
 
     for username, code, title in REGISTRATIONS:
         if Registration.objects.filter(title=title).exists():
@@ -392,7 +300,9 @@ def build_demo() -> dict[str, int]:
             services.attachment_add(
                 initiative=initiative,
                 actor=author,
-                upload=SimpleUploadedFile("anh-minh-hoa.png", _png(spec["title"][:40])),
+                upload=SimpleUploadedFile(
+                    "anh-minh-hoa.png", png_bytes(spec["title"][:40])
+                ),
             )
             services.attachment_add(
                 initiative=initiative,
@@ -422,197 +332,6 @@ def build_demo() -> dict[str, int]:
             initiative = services.initiative_submit(initiative=initiative, actor=author)
         if state == "accepted":
             services.initiative_accept(initiative=initiative, actor=intake)
-    _council_work(users)
+    council_work(users, REQUESTS[0]["title"], REQUESTS[1]["title"])
     created["council accounts"] = council_accounts()
     return created
-
-
-def council_usernames() -> list[str]:
-    """Everyone who sits on a demo council, in the order of COUNCILS."""
-    names = []
-    for _code, _mode, seats in COUNCILS:
-        names += [username for username, *_rest in seats if username not in names]
-    return names
-
-
-def council_accounts() -> int:
-    """Let every member of the demo councils sign in with the demo password, so
-    each step of a council's work can be tried as the person who does it. Only
-    accounts without a usable password are given it: a password changed by hand
-    stays. Returns how many accounts were opened."""
-    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
-
-    from units.demo import DEMO_PASSWORD
-
-    closed = User.objects.filter(
-        username__in=council_usernames(),
-        password__startswith=UNUSABLE_PASSWORD_PREFIX,
-    )
-    if not closed.exists():
-        return 0
-    # One hash for all: they share the published password anyway.
-    return closed.update(password=make_password(DEMO_PASSWORD))
-
-
-def demo_accounts() -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """The demo councils and who sits on them, for `seed_demo` to print:
-    [(council, [(user name, full name, role)])]."""
-    from initiatives.models import Council
-
-    councils = (
-        Council.objects.filter(
-            unit__code__in=[code for code, _mode, _seats in COUNCILS], year=YEAR
-        )
-        .select_related("unit")
-        .prefetch_related("members__user")
-        .order_by("unit__path")
-    )
-    return [
-        (
-            council.name,
-            [
-                (m.user.username, m.user.full_name, m.get_role_display())
-                for m in sorted(council.members.all(), key=lambda m: m.pk)
-            ],
-        )
-        for council in councils
-    ]
-
-
-def _sheet(item, username, points, comment=""):
-    from initiatives.services import councils as council_services
-
-    member = item.council.members.get(user__username=username)
-    criteria = list(item.council.criteria.all())
-    council_services.score_sheet_save(
-        item=item,
-        member=member,
-        points={c.pk: Decimal(p) for c, p in zip(criteria, points, strict=True)},
-        comments=comment,
-        submit=True,
-    )
-
-
-def _council_work(users) -> None:
-    """Reviews, a closed session with every outcome and its documents, an
-    escalation to the province, and an open session at a grassroots union."""
-    from initiatives.models import Council, CouncilItem
-    from initiatives.services import councils as council_services
-    from initiatives.services import sessions
-
-    education = Council.objects.get(unit__code="CB-GD", year=YEAR)
-    if education.sessions.exists():
-        return
-    items = {
-        i.initiative.title: i for i in education.items.select_related("initiative")
-    }
-    zalo = items[REQUESTS[0]["title"]]
-    software = items["Phần mềm quản lý hồ sơ đoàn viên trên điện thoại"]
-    mailbox = items["Hộp thư góp ý trực tuyến cho đoàn viên trường tiểu học"]
-    secretary = users["thidua.giaoduc"]
-    reviewers = list(
-        education.members.filter(
-            user__username__in=["canbo.tinh", "dv.cb-gd-thpttp.01", "dv.cb-gd-cdsp.01"]
-        )
-    )
-    for item in (zalo, software, mailbox):
-        council_services.reviewers_assign(item=item, members=reviewers, actor=secretary)
-    _sheet(zalo, "canbo.tinh", ["26", "22", "27", "13"], "Cách làm mới, dễ nhân rộng.")
-    _sheet(zalo, "dv.cb-gd-thpttp.01", ["24", "21", "25", "12"])
-    _sheet(zalo, "dv.cb-gd-cdsp.01", ["25", "20", "26", "11"])
-    _sheet(software, "canbo.tinh", ["15", "10", "12", "6"], "Chưa có số liệu áp dụng.")
-    _sheet(software, "dv.cb-gd-thpttp.01", ["18", "12", "14", "7"])
-    _sheet(mailbox, "canbo.tinh", ["20", "18", "19", "9"])
-
-    session = sessions.session_create(
-        council=education,
-        held_on=timezone.localdate(),
-        place="Phòng họp Công đoàn ngành Giáo dục",
-        items=[zalo, software, mailbox],
-        actor=secretary,
-    )
-    members = {m.user.username: m for m in education.members.select_related("user")}
-    sessions.attendance_set(
-        session=session, present={m.pk for m in members.values()}, actor=secretary
-    )
-    sessions.session_open(session=session, actor=secretary)
-    agenda = {a.item_id: a for a in session.agenda.all()}
-    votes = {
-        zalo.pk: {
-            "quantri.giaoduc": "yes",
-            "thidua.giaoduc": "yes",
-            "canbo.tinh": "yes",
-            "dv.cb-gd-thpttp.01": "yes",
-            "dv.cb-gd-cdsp.01": "no",
-        },
-        software.pk: {
-            "quantri.giaoduc": "no",
-            "thidua.giaoduc": "yes",
-            "canbo.tinh": "no",
-            "dv.cb-gd-thpttp.01": "yes",
-            "dv.cb-gd-cdsp.01": "no",
-        },
-        mailbox.pk: {
-            "quantri.giaoduc": "yes",
-            "thidua.giaoduc": "no",
-            "canbo.tinh": "yes",
-            "dv.cb-gd-thpttp.01": "no",
-        },
-    }
-    for item_id, choices in votes.items():
-        for username, choice in choices.items():
-            sessions.vote_cast(
-                agenda_item=agenda[item_id], member=members[username], choice=choice
-            )
-    sessions.agenda_note(
-        agenda_item=agenda[software.pk],
-        note="Chưa có số liệu chứng minh hiệu quả áp dụng thực tế.",
-        actor=secretary,
-    )
-    chair = users["quantri.giaoduc"]
-    sessions.session_close(session=session, actor=chair)
-    sessions.session_documents_issue(session=session, actor=chair)
-
-    # The recognised initiative goes up to the province, which takes it up.
-    zalo.refresh_from_db()
-    upper = council_services.propose_upward(
-        item=zalo,
-        actor=chair,
-        note="Có thể áp dụng cho các công đoàn cơ sở ngoài ngành giáo dục.",
-    )
-    province_secretary = users["thidua.tinh"]
-    council_services.proposal_accept(item=upper, actor=province_secretary)
-    province_reviewers = list(
-        upper.council.members.filter(user__username__in=["canbo.tinh", "dv.cb-cq.01"])
-    )
-    council_services.reviewers_assign(
-        item=upper, members=province_reviewers, actor=province_secretary
-    )
-
-    # A grassroots council votes by show of hands in a session still open.
-    school = Council.objects.get(unit__code="CB-GD-THPTC", year=YEAR)
-    handbook = Initiative.objects.get(title=REQUESTS[1]["title"])
-    school_secretary = users["hotro.thptchuyen"]
-    services.initiative_accept(initiative=handbook, actor=school_secretary)
-    item = CouncilItem.objects.get(council=school, initiative=handbook)
-    council_services.reviewers_assign(
-        item=item,
-        members=list(school.members.filter(role__in=["member", "union_rep"])),
-        actor=school_secretary,
-    )
-    _sheet(
-        item, "dv.cb-gd-thptc.01", ["22", "20", "24", "8"], "Thiết thực với đoàn viên."
-    )
-    open_session = sessions.session_create(
-        council=school,
-        held_on=timezone.localdate(),
-        place="Phòng họp Trường THPT Chuyên Cao Bằng",
-        items=[item],
-        actor=school_secretary,
-    )
-    sessions.attendance_set(
-        session=open_session,
-        present=set(school.members.values_list("pk", flat=True)),
-        actor=school_secretary,
-    )
-    sessions.session_open(session=open_session, actor=school_secretary)

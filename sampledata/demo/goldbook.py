@@ -16,15 +16,10 @@ from django.utils import timezone
 from goldbook import services
 from goldbook.models import GoldBookEntry
 from initiatives import services as request_services
-from initiatives.demo import (
-    COUNCILS,
-    REQUESTS,
-    council_seated,
-    member_author,
-    typed_author,
-)
 from initiatives.models import CouncilItem, Field, Initiative
 from initiatives.services import sessions
+from sampledata.demo.councils import COUNCILS, council_seated
+from sampledata.demo.initiatives import REQUESTS, member_author, typed_author
 from units.models import Unit, User
 
 SEATS = {code: seats for code, _mode, seats in COUNCILS}

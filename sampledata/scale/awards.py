@@ -1,4 +1,4 @@
-"""Award rounds at scale (see units/scale.py).
+"""Award rounds at scale (see `sampledata.scale.units`).
 
 Every province gets a round a year with its communes as candidates (rows only).
 The first province also gets one complete round built through the services: its
@@ -22,8 +22,9 @@ from awards.models import (
     SelectingBody,
 )
 from awards.signers import chairs_for_bulk_data
+from sampledata.scale.inserts import BATCH, analyze, bulk_insert
+from sampledata.scale.units import ProvinceSlice, ScalePlan
 from units.models import User
-from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze, bulk_insert
 
 TITLE = "Khen thưởng phong trào đổi mới, sáng tạo năm {year}"
 BIG_TITLE = "Khen thưởng cá nhân có sáng kiến tiêu biểu năm {year}"

@@ -1,11 +1,12 @@
-"""Gold Books at scale (see units/scale.py): the province's own book holds every
-recognition of its council; the communes' books share the rest of the total."""
+"""Gold Books at scale (see `sampledata.scale.units`): the province's own book holds
+every recognition of its council; the communes' books share the rest of the total."""
 
 import datetime
 
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem, Field
-from units.scale import BATCH, ProvinceSlice, ScalePlan, analyze, bulk_insert
+from sampledata.scale.inserts import BATCH, analyze, bulk_insert
+from sampledata.scale.units import ProvinceSlice, ScalePlan
 
 SUMMARY = (
     "Sáng kiến giúp công đoàn cơ sở làm việc nhanh hơn và gần đoàn viên hơn; đã "

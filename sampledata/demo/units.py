@@ -1,30 +1,19 @@
-"""Demo data: a union tree shaped like Cao Bằng's, with people in every role.
+"""Demo data: a union tree shaped like Cao Bằng's, with people in every role
+(`sampledata.demo.people`) and emulation blocks.
 
 `build_demo()` is idempotent: it creates what is missing and leaves the rest.
-`units.scale` adds data at scale with bulk inserts for benchmarks.
+`sampledata.scale` adds data at scale with bulk inserts for benchmarks.
 """
 
 import datetime
-import random
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 
-from units import leadership, services
-from units.models import (
-    EmulationBlock,
-    EmulationBlockMember,
-    Membership,
-    Role,
-    Unit,
-    UnitEvent,
-    UnitName,
-    User,
-)
-
-DEMO_PASSWORD = "SangKien@2026"  # noqa: S105 - published demo password
-REFORM_DAY = datetime.date(2025, 7, 1)  # district level abolished, communes created
+from sampledata.common import REFORM_DAY
+from sampledata.demo import people
+from units import services
+from units.models import EmulationBlock, EmulationBlockMember, Unit
 
 
 @dataclass(frozen=True)
@@ -381,93 +370,6 @@ MERGES = [
 ]
 
 
-@dataclass(frozen=True)
-class AccountSpec:
-    username: str
-    full_name: str
-    email: str
-    home: str  # the grassroots union they are a member of
-    roles: tuple[
-        tuple[str, str, str, bool | None], ...
-    ]  # (unit, role, position, full-time)
-    superuser: bool = False
-
-
-ACCOUNTS = [
-    AccountSpec(
-        "admin", "Quản trị hệ thống", "admin@caobang.congdoan.vn", "CB-CQ", (), True
-    ),
-    AccountSpec(
-        "quantri.tinh",
-        "Nông Thị Hạnh",
-        "quantri.tinh@caobang.congdoan.vn",
-        "CB-CQ",
-        (("CB", Role.UNIT_ADMIN, "Chánh Văn phòng", None),),
-    ),
-    AccountSpec(
-        "thidua.tinh",
-        "Hoàng Văn Bình",
-        "thidua.tinh@caobang.congdoan.vn",
-        "CB-CQ",
-        (("CB", Role.EMULATION_STAFF, "Chuyên viên thi đua - khen thưởng", None),),
-    ),
-    AccountSpec(
-        "canbo.tinh",
-        "Lương Thu Trang",
-        "canbo.tinh@caobang.congdoan.vn",
-        "CB-CQ",
-        (("CB-TCTG", Role.OFFICER, "Trưởng ban", True),),
-    ),
-    AccountSpec(
-        "quantri.giaoduc",
-        "Đàm Minh Quân",
-        "quantri.gd@caobang.congdoan.vn",
-        "CB-GD-THPTTP",
-        (
-            ("CB-GD", Role.UNIT_ADMIN, "Phó Chủ tịch", None),
-            ("CB-GD", Role.OFFICER, "Phó Chủ tịch", True),
-        ),
-    ),
-    AccountSpec(
-        "thidua.giaoduc",
-        "Bế Thị Lan",
-        "thidua.gd@caobang.congdoan.vn",
-        "CB-GD-THPTTP",
-        (("CB-GD", Role.EMULATION_STAFF, "Ủy viên Ban Thường vụ", None),),
-    ),
-    AccountSpec(
-        "quantri.yte",
-        "Triệu Văn Sơn",
-        "quantri.yt@caobang.congdoan.vn",
-        "CB-YT-BVDK",
-        (
-            ("CB-YT", Role.UNIT_ADMIN, "Chủ tịch", None),
-            ("CB-YT", Role.OFFICER, "Chủ tịch", True),
-        ),
-    ),
-    AccountSpec(
-        "canbo.thptchuyen",
-        "Nguyễn Thị Mai",
-        "canbo.thptc@caobang.congdoan.vn",
-        "CB-GD-THPTC",
-        (("CB-GD-THPTC", Role.OFFICER, "Chủ tịch CĐCS", False),),
-    ),
-    AccountSpec(
-        "hotro.thptchuyen",
-        "Lục Văn Dũng",
-        "hotro.thptc@caobang.congdoan.vn",
-        "CB-GD-THPTC",
-        (("CB-GD-THPTC", Role.SUPPORT_TEAM, "Tổ trưởng Tổ hỗ trợ sáng kiến", None),),
-    ),
-    AccountSpec(
-        "doanvien.thptchuyen",
-        "Ma Thị Phương",
-        "doanvien.thptc@caobang.congdoan.vn",
-        "CB-GD-THPTC",
-        (),
-    ),
-]
-
 BLOCKS = [
     (
         "CB",
@@ -517,70 +419,6 @@ BLOCKS = [
     ),
 ]
 
-FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Nông",
-    "Lương",
-    "Đàm",
-    "Bế",
-    "Lục",
-    "Ma",
-    "Triệu",
-    "Hà",
-    "Vi",
-    "Lý",
-    "Đinh",
-]
-MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Ngọc"]
-MIDDLE_F = ["Thị", "Thu", "Hồng", "Ngọc", "Minh", "Thanh"]
-GIVEN_M = [
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Hải",
-    "Hùng",
-    "Khánh",
-    "Long",
-    "Nam",
-    "Quân",
-    "Sơn",
-    "Thắng",
-    "Tuấn",
-    "Việt",
-    "Đạt",
-    "Phúc",
-]
-GIVEN_F = [
-    "Anh",
-    "Chi",
-    "Dung",
-    "Giang",
-    "Hà",
-    "Hạnh",
-    "Hoa",
-    "Lan",
-    "Linh",
-    "Mai",
-    "Nga",
-    "Phương",
-    "Thảo",
-    "Trang",
-    "Yến",
-    "Huệ",
-]
-MEMBERS_PER_GRASSROOTS = 6
-
-
-def random_name(rng: random.Random) -> str:
-    if rng.random() < 0.5:
-        return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_M)} {rng.choice(GIVEN_M)}"
-    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F)} {rng.choice(GIVEN_F)}"
-
 
 def _units_by_code() -> dict[str, Unit]:
     return {u.code: u for u in Unit.objects.all()}
@@ -607,9 +445,10 @@ def build_demo(out=None) -> dict[str, int]:
         )
         created["units"] += 1
 
-    _add_members(units, created)
-    _add_accounts(units, created)
-    add_leaders(units)
+    grassroots = [spec.code for spec in TREE if spec.kind == Unit.Kind.GRASSROOTS]
+    people.add_members(units, created, grassroots)
+    people.add_accounts(units, created)
+    people.add_leaders(units)
 
     for code, name, short_name, abbreviation, day, note in RENAMES:
         unit = Unit.objects.get(code=code)
@@ -645,172 +484,3 @@ def build_demo(out=None) -> dict[str, int]:
                 block=block, unit=units[code], defaults={"role": role}
             )
     return created
-
-
-def _add_members(units: dict[str, Unit], created: dict) -> None:
-    """Give every grassroots union of the demo tree a few members (deterministic)."""
-    rng = random.Random(2019)
-    existing = set(
-        User.objects.filter(username__startswith="dv.").values_list(
-            "username", flat=True
-        )
-    )
-    people, memberships = [], []
-    for spec in TREE:
-        if spec.kind != Unit.Kind.GRASSROOTS:
-            continue
-        for number in range(1, MEMBERS_PER_GRASSROOTS + 1):
-            name = random_name(rng)
-            username = f"dv.{spec.code.lower()}.{number:02d}"
-            if username in existing:
-                continue
-            person = User(username=username, full_name=name)
-            person.set_unusable_password()
-            person.fill_derived()
-            people.append(person)
-            memberships.append((person, units[spec.code]))
-    if not people:
-        return
-    User.objects.bulk_create(people)
-    Membership.objects.bulk_create(
-        [
-            Membership(
-                user=p, unit=u, role=Role.MEMBER, started_on=datetime.date(2019, 1, 1)
-            )
-            for p, u in memberships
-        ]
-    )
-    created["people"] += len(people)
-
-
-def _add_accounts(units: dict[str, Unit], created: dict) -> None:
-    for spec in ACCOUNTS:
-        person = User.objects.filter(username=spec.username).first()
-        if person is None:
-            person = User(
-                username=spec.username,
-                full_name=spec.full_name,
-                email=spec.email,
-                is_superuser=spec.superuser,
-                is_staff=spec.superuser,
-            )
-            person.set_password(DEMO_PASSWORD)
-            person.save()
-            created["people"] += 1
-        wanted = [(spec.home, Role.MEMBER, "", None), *spec.roles]
-        for code, role, position, full_time in wanted:
-            _, new = Membership.objects.get_or_create(
-                user=person,
-                unit=units[code],
-                role=role,
-                ended_on=None,
-                defaults={
-                    "position": position,
-                    "full_time": full_time,
-                    "started_on": datetime.date(2019, 1, 1),
-                },
-            )
-            created["roles"] += int(new)
-
-
-# --- Province-sized data for benchmarks ----------------------------------------------
-
-
-def bulk_add_children(parent: Unit, children: list[Unit]) -> list[Unit]:
-    """Insert many children under one parent with computed tree paths."""
-    if not children:
-        return []
-    last = Unit.objects.filter(
-        path__startswith=parent.path, depth=parent.depth + 1
-    ).aggregate(last=Max("path"))["last"]
-    start = Unit._str2int(last[-Unit.steplen :]) + 1 if last else 1
-    for offset, child in enumerate(children):
-        child.depth = parent.depth + 1
-        child.path = Unit._get_path(parent.path, child.depth, start + offset)
-        child.numchild = 0
-        child.fill_derived()
-    Unit.objects.bulk_create(children, batch_size=1000)
-    # Their history starts as the services' would: the name and the creation.
-    UnitName.objects.bulk_create(
-        [
-            UnitName(
-                unit=child,
-                name=child.name,
-                short_name=child.short_name,
-                abbreviation=child.abbreviation,
-                valid_from=child.established_on,
-            )
-            for child in children
-        ],
-        batch_size=1000,
-    )
-    UnitEvent.objects.bulk_create(
-        [
-            UnitEvent(
-                unit=child,
-                kind=UnitEvent.Kind.CREATED,
-                effective_on=child.established_on or REFORM_DAY,
-            )
-            for child in children
-        ],
-        batch_size=1000,
-    )
-    Unit.objects.filter(pk=parent.pk).update(
-        numchild=Unit.objects.filter(
-            path__startswith=parent.path, depth=parent.depth + 1
-        ).count()
-    )
-    parent.refresh_from_db()
-    return children
-
-
-# --- Leaders and signers --------------------------------------------------------
-
-# (unit, username or None for a leader without an account, full name, position).
-# The education union's movement report is signed by its vice-chair for the
-# chair (KT.), so the demo shows both kinds of block.
-LEADERS = [
-    ("CB", "lanhdao.tinh", "Hoàng Thị Thu Hà", "chair"),
-    ("CB-GD", "lanhdao.giaoduc", "Nông Văn Chủ", "chair"),
-    ("CB-GD", "quantri.giaoduc", "", "vice_chair"),
-    ("CB-YT", "quantri.yte", "", "chair"),
-    ("CB-GD-THPTC", "canbo.thptchuyen", "", "chair"),
-]
-LEADERS_SINCE = datetime.date(2023, 1, 1)
-
-
-def add_leaders(units: dict[str, Unit]) -> int:
-    """Record the demo units' leaders (and one KT. signing rule) if missing.
-
-    A leader without a demo account gets a user that cannot sign in: leaders
-    sign documents, they need not use the application.
-    """
-    added = 0
-    for code, username, full_name, position in LEADERS:
-        unit = units.get(code)
-        if unit is None:
-            continue
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, full_name=full_name)
-            user.set_unusable_password()
-            user.save()
-        if leadership.Leadership.objects.filter(unit=unit, user=user).exists():
-            continue
-        leadership.Leadership.objects.create(
-            unit=unit, user=user, position=position, started_on=LEADERS_SINCE
-        )
-        added += 1
-    union = units.get("CB-GD")
-    deputy = User.objects.filter(username="quantri.giaoduc").first()
-    if union is not None and deputy is not None:
-        leadership.SigningRule.objects.get_or_create(
-            unit=union,
-            kind=leadership.SigningKind.MOVEMENT_REPORT,
-            defaults={
-                "authority": leadership.Authority.KT,
-                "body": leadership.Body.STANDING,
-                "signer": deputy,
-            },
-        )
-    return added
