@@ -11,7 +11,7 @@ never confirmed by the person.
 import datetime
 
 from documents.signing import SignerBlock, head_confirmation, unit_signer
-from units.leadership import Leadership, Position, SigningKind
+from units.leadership import SigningKind
 from units.models import Unit
 
 
@@ -40,26 +40,3 @@ def summary_signers(candidate, base: dict) -> dict:
         ),
         "confirmation": head_confirmation(candidate.unit, day, candidate.person),
     }
-
-
-def chairs_for_bulk_data(award_round, chair) -> int:
-    """Record ``chair`` as chair (from 1 January) of the round's unit and of the
-    nominees' units that have none, so that generated data (benchmarks, scale
-    demos) can issue its dossier. Returns how many terms were added."""
-    units = {award_round.unit_id} | set(
-        award_round.candidates.values_list("unit_id", flat=True)
-    )
-    start = datetime.date(award_round.year, 1, 1)
-    led = set(
-        Leadership.objects.on(start)
-        .filter(unit_id__in=units, position=Position.CHAIR)
-        .values_list("unit_id", flat=True)
-    )
-    terms = [
-        Leadership(
-            unit_id=unit_id, user=chair, position=Position.CHAIR, started_on=start
-        )
-        for unit_id in sorted(units - led)
-    ]
-    Leadership.objects.bulk_create(terms)
-    return len(terms)

@@ -21,9 +21,9 @@ from awards.models import (
     RoundForm,
     SelectingBody,
 )
-from awards.signers import chairs_for_bulk_data
 from sampledata.scale.inserts import BATCH, analyze, bulk_insert
 from sampledata.scale.units import ProvinceSlice, ScalePlan
+from units.leadership import Leadership, Position
 from units.models import User
 
 TITLE = "Khen thưởng phong trào đổi mới, sáng tạo năm {year}"
@@ -66,6 +66,29 @@ def _rounds(plan: ScalePlan, built: ProvinceSlice, staff: User, form: AwardForm)
     ]
     bulk_insert(candidates)
     return len(rounds), len(candidates)
+
+
+def chairs_for_bulk_data(award_round, chair) -> int:
+    """Record ``chair`` as chair (from 1 January) of the round's unit and of the
+    nominees' units that have none, so that generated data (benchmarks, scale
+    demos) can issue its dossier. Returns how many terms were added."""
+    units = {award_round.unit_id} | set(
+        award_round.candidates.values_list("unit_id", flat=True)
+    )
+    start = datetime.date(award_round.year, 1, 1)
+    led = set(
+        Leadership.objects.on(start)
+        .filter(unit_id__in=units, position=Position.CHAIR)
+        .values_list("unit_id", flat=True)
+    )
+    terms = [
+        Leadership(
+            unit_id=unit_id, user=chair, position=Position.CHAIR, started_on=start
+        )
+        for unit_id in sorted(units - led)
+    ]
+    Leadership.objects.bulk_create(terms)
+    return len(terms)
 
 
 def _big_round(plan: ScalePlan, built: ProvinceSlice, staff: User, form: AwardForm):
