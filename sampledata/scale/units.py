@@ -6,6 +6,7 @@ apps (initiatives, goldbook, awards), after the demo data exists. Rows go in wit
 bulk inserts, one province at a time, so memory stays flat and a national slice
 is built in minutes. Provinces already built are skipped: running a scale again
 adds nothing, and a larger scale adds only the provinces the smaller one lacks.
+The scale data is made up: it never sends mail and nobody signs in as it.
 """
 
 import datetime
@@ -18,8 +19,6 @@ from django.db.models import Max
 from sampledata.common import REFORM_DAY, random_name
 from sampledata.scale.inserts import analyze, bulk_insert, reserve_keys
 from units.models import Membership, Role, Unit, UnitEvent, UnitName, User
-
-# The scale data is made up: it never sends mail and nobody signs in as it.
 
 
 @dataclass(frozen=True)
