@@ -42,6 +42,23 @@ def test_seed_demo_twice_changes_nothing():
         assert person.check_password(people.DEMO_PASSWORD), person.username
         assert person.username in text
 
+    # Each app's part is built after the apps it uses, then the accounts listed.
+    lines = text.splitlines()
+    parts = [line for line in lines if line.startswith("Demo data, ")]
+    assert [line.split(":")[0] for line in parts] == [
+        "Demo data, units",
+        "Demo data, initiatives",
+        "Demo data, goldbook",
+        "Demo data, awards",
+    ]
+    # Each part found what it builds on: none of them came out empty.
+    assert all(not line.endswith(": nothing created.") for line in parts)
+    assert "Demo data, goldbook: 8 gold book entries created." in parts
+    heading = f"Demo accounts (password for all: {people.DEMO_PASSWORD}):"
+    assert lines.index(heading) > lines.index(parts[-1])
+    for account in people.ACCOUNTS:
+        assert any(line.split()[:1] == [account.username] for line in lines)
+
 
 def test_demo_tree_keeps_the_2025_reform_in_history():
     build_demo()
