@@ -139,7 +139,7 @@ def test_every_formset_answers_in_vietnamese():
     submit at least 1 form.") in English; ours say them in Vietnamese."""
     from django import forms
 
-    from awards.forms_records import SignatoryFormSet
+    from awards.forms.records import SignatoryFormSet
     from initiatives.council_forms import CriteriaFormSet
     from initiatives.forms import AuthorFormSet
 

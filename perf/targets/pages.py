@@ -330,7 +330,7 @@ def dashboard(user) -> Target:
 
 
 def movement_report(user) -> Target:
-    from awards.views_report import default_report_unit
+    from awards.views.report import default_report_unit
 
     target = Target(
         "report", "movement report", user=user.username, budget=DASHBOARD_BUDGET
