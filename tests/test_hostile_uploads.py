@@ -42,7 +42,7 @@ from awards import dossier as dossiers
 from awards.forms.dossier import DecisionForm
 from awards.forms.records import PactForm, RatingsImportForm, RecordForm
 from awards.models import AwardForm
-from initiatives.forms import AttachmentForm
+from initiatives.forms.requests import AttachmentForm
 from initiatives.models import Attachment
 from tests.awards.conftest import movement, selected_round  # noqa: F401 (fixtures)
 from tests.initiatives.helpers import make_request

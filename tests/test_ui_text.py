@@ -140,8 +140,8 @@ def test_every_formset_answers_in_vietnamese():
     from django import forms
 
     from awards.forms.records import SignatoryFormSet
-    from initiatives.council_forms import CriteriaFormSet
-    from initiatives.forms import AuthorFormSet
+    from initiatives.forms.councils import CriteriaFormSet
+    from initiatives.forms.requests import AuthorFormSet
 
     values = {"num": 1, "field_names": "TOTAL_FORMS"}
     formsets = [SignatoryFormSet(units=None), CriteriaFormSet(), AuthorFormSet()]
