@@ -1,13 +1,13 @@
 from django.urls import path
 
-from awards import views_dossier, views_records, views_report, views_rounds
+from awards.views import dossier, records, report, rounds
 
 app_name = "awards"
 
 urlpatterns = [
-    path("awards/", views_rounds.index, name="index"),
-    *views_records.urlpatterns,
-    *views_rounds.urlpatterns,
-    *views_dossier.urlpatterns,
-    *views_report.urlpatterns,
+    path("awards/", rounds.index, name="index"),
+    *records.urlpatterns,
+    *rounds.urlpatterns,
+    *dossier.urlpatterns,
+    *report.urlpatterns,
 ]

@@ -9,7 +9,7 @@ class InitiativesConfig(AppConfig):
     def ready(self):
         # Registers the access policies and connects the receivers.
         from initiatives import permissions, signals  # noqa: F401
-        from initiatives.selectors import TOTAL_TOPIC
+        from initiatives.selectors.requests import TOTAL_TOPIC
         from units import counts
 
         # Writes that change which requests a reader sees, or their filters.

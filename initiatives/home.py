@@ -7,7 +7,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.council_selectors import OPEN
 from initiatives.models import (
     DECISION_MONTHS,
     Author,
@@ -23,6 +22,7 @@ from initiatives.models import (
     Status,
     add_months,
 )
+from initiatives.selectors.councils import OPEN
 from units import access
 from units.models import Role
 
@@ -129,7 +129,7 @@ def for_user(user, to_count: dict) -> dict:
     for initiative in requests:
         initiative.next_step = NEXT_STEP.get(initiative.status, "")
     # Anyone with an active role on a unit still in being may file from it
-    # (initiatives.selectors.member_units_for), read from the roles in memory.
+    # (initiatives.selectors.requests.member_units_for), read from the roles in memory.
     can_file = access.is_superuser(user) or any(
         membership.unit.is_active for membership in access.grants_for(user).memberships
     )

@@ -15,8 +15,10 @@ upload view.) The admin site is checked apart: it takes no file at all.
 
 import datetime
 import html
+import importlib
 import inspect
 import io
+import pkgutil
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +39,10 @@ from openpyxl import Workbook
 
 from audit.models import AuditEntry
 from awards import dossier as dossiers
-from awards.forms_dossier import DecisionForm
-from awards.forms_records import PactForm, RatingsImportForm, RecordForm
+from awards.forms.dossier import DecisionForm
+from awards.forms.records import PactForm, RatingsImportForm, RecordForm
 from awards.models import AwardForm
-from initiatives.forms import AttachmentForm
+from initiatives.forms.requests import AttachmentForm
 from initiatives.models import Attachment
 from tests.awards.conftest import movement, selected_round  # noqa: F401 (fixtures)
 from tests.initiatives.helpers import make_request
@@ -374,11 +376,13 @@ def test_every_view_that_reads_files_is_in_the_table():
 def _project_forms():
     """Every form class defined in the project's apps."""
     for app in PROJECT_APPS:
-        for module_name in ("forms", "forms_records", "forms_dossier", "forms_rounds"):
-            try:
-                __import__(f"{app}.{module_name}")
-            except ModuleNotFoundError:
-                continue
+        try:
+            module = importlib.import_module(f"{app}.forms")
+        except ModuleNotFoundError:
+            continue
+        # A package of forms: every module in it.
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            importlib.import_module(f"{app}.forms.{info.name}")
     seen, stack = set(), [forms.BaseForm]
     while stack:
         klass = stack.pop()

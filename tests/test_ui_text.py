@@ -139,9 +139,9 @@ def test_every_formset_answers_in_vietnamese():
     submit at least 1 form.") in English; ours say them in Vietnamese."""
     from django import forms
 
-    from awards.forms_records import SignatoryFormSet
-    from initiatives.council_forms import CriteriaFormSet
-    from initiatives.forms import AuthorFormSet
+    from awards.forms.records import SignatoryFormSet
+    from initiatives.forms.councils import CriteriaFormSet
+    from initiatives.forms.requests import AuthorFormSet
 
     values = {"num": 1, "field_names": "TOTAL_FORMS"}
     formsets = [SignatoryFormSet(units=None), CriteriaFormSet(), AuthorFormSet()]

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.text import whole_number
-from initiatives import council_selectors as selectors
-from initiatives.council_forms import (
+from initiatives.forms.councils import (
     CouncilForm,
     CouncilMemberForm,
     CriteriaFormSet,
@@ -27,6 +26,7 @@ from initiatives.council_forms import (
 )
 from initiatives.models import Council, CouncilItem, CouncilMember
 from initiatives.permissions import seat
+from initiatives.selectors import councils as selectors
 from initiatives.services import councils as services
 from units import access
 from units.access import ADMIN_ROLES

@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives import selectors, services
-from initiatives.forms import (
+from initiatives import services
+from initiatives.forms.requests import (
     CommentForm,
     IdeaForm,
     RegistrationFilterForm,
     RegistrationForm,
 )
 from initiatives.models import Idea, Initiative, Registration
+from initiatives.selectors import requests as selectors
 from initiatives.services import REGISTRATION_FIELDS
 from units import access
 from units.forms import run_service

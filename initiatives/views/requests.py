@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.text import whole_number
-from initiatives import exports, printing, selectors, services
-from initiatives.forms import (
+from initiatives import exports, printing, services
+from initiatives.forms.requests import (
     SORTS,
     AttachmentForm,
     AuthorFormSet,
@@ -35,6 +35,7 @@ from initiatives.models import (
     Registration,
     Status,
 )
+from initiatives.selectors import requests as selectors
 from initiatives.services import REQUEST_FIELDS
 from units import access
 from units.forms import run_service

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from initiatives import council_selectors as selectors
-from initiatives.council_forms import (
+from initiatives.forms.councils import (
     AttendanceForm,
     HandsForm,
     NoteForm,
@@ -23,6 +22,7 @@ from initiatives.council_forms import (
 )
 from initiatives.models import AgendaItem, Council, Session, Vote, VotingMode
 from initiatives.permissions import seat
+from initiatives.selectors import councils as selectors
 from initiatives.services import sessions as services
 from units import access
 from units.forms import run_service

@@ -8,7 +8,7 @@ def _user(username):
 
 
 def _requests(user):
-    from initiatives.selectors import initiative_list_for_user
+    from initiatives.selectors.requests import initiative_list_for_user
 
     return initiative_list_for_user(user, {})
 

@@ -158,7 +158,7 @@ def _vote_plan(limit: int = 20) -> list[dict]:
 
 
 def _filer(usernames=FILERS):
-    from initiatives.selectors import member_units_for
+    from initiatives.selectors.requests import member_units_for
 
     for username in usernames:
         user = _user(username)

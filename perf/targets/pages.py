@@ -111,7 +111,7 @@ def list_searched(user) -> Target:
     if not phrase:
         target.note = "no request title to search for"
         return target
-    from initiatives.selectors import initiative_list_for_user
+    from initiatives.selectors.requests import initiative_list_for_user
 
     hits = _plain(initiative_list_for_user(user, {"q": phrase})).count()
     target.url = f"{reverse('initiatives:list')}?{urlencode({'q': phrase})}"
@@ -127,7 +127,7 @@ def keyset_cursor(values: list, number: int) -> str:
 
 
 def list_deep(user) -> Target:
-    from initiatives.forms import SORTS
+    from initiatives.forms.requests import SORTS
 
     target = Target(
         "list_deep", "request list, deep page", user=user.username, budget=LIST_BUDGET
@@ -330,7 +330,7 @@ def dashboard(user) -> Target:
 
 
 def movement_report(user) -> Target:
-    from awards.views_report import default_report_unit
+    from awards.views.report import default_report_unit
 
     target = Target(
         "report", "movement report", user=user.username, budget=DASHBOARD_BUDGET

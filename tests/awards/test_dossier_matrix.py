@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards import dossier as dossiers
-from awards import services, views_dossier
+from awards import services
 from awards.models import AwardForm
+from awards.views import dossier as views_dossier
 from tests.initiatives.helpers import assert_login_redirect
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 review or inspection with its document, recording a pact with its signatories,
 and the records page of a unit and year.
 
-The permission table covers every URL name of `awards.views_records`; a URL added
+The permission table covers every URL name of `awards.views.records`; a URL added
 there without a row here fails.
 """
 
@@ -17,9 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import services, views_records
+from awards import services
 from awards.models import MovementRecord, Pact, PactSignatory
 from awards.services import SignatoryData
+from awards.views import records as views_records
 from tests.factories import make_unit
 from tests.initiatives.helpers import assert_login_redirect
 from units.models import EmulationBlock, EmulationBlockMember, Unit

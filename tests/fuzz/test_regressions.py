@@ -45,16 +45,16 @@ DIGITS = "str.isdigit() is true for '²' and for 5,000 digits; int() refuses bot
         ("initiatives:council_list", None, {"year": "1" * 5000}),
         # goldbook/views.py, _year()
         ("goldbook:book", "a", {"year": "²"}),
-        # awards/views_report.py, _year()
+        # awards/views/report.py, _year()
         ("awards:report", None, {"year": "²"}),
         ("awards:report_gaps", None, {"year": "²", "gap": "launch"}),
-        # awards/views_records.py, _year() and _unit_from_query()
+        # awards/views/records.py, _year() and _unit_from_query()
         ("awards:records", None, {"year": "²"}),
         ("awards:records", None, {"unit": "²"}),
         ("awards:unit_ratings", "a", {"year": "²"}),
         ("awards:member_ratings", "a1", {"year": "²"}),
         ("awards:record_create", None, {"unit": "³"}),
-        # awards/views_rounds.py, round_create: int(unit_pk)
+        # awards/views/rounds.py, round_create: int(unit_pk)
         ("awards:round_create", None, {"unit": "²"}),
     ],
 )

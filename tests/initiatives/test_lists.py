@@ -11,8 +11,8 @@ from django.db import connection
 from django.urls import reverse
 
 from core.text import fold
-from initiatives import selectors
 from initiatives.models import Field, Initiative, Status
+from initiatives.selectors import requests as selectors
 from tests.initiatives.helpers import (
     THIS_YEAR,
     attach,

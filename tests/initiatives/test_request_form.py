@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from initiatives.forms import AuthorForm, InitiativeForm
+from initiatives.forms.requests import AuthorForm, InitiativeForm
 from initiatives.models import Author, Initiative, InitiativeEvent
 from initiatives.services.requests import missing_for_submission
 from tests.factories import grant

@@ -11,7 +11,6 @@ from django.db import connection
 from django.utils import timezone
 
 from documents.models import DocumentKind, IssuedDocument
-from initiatives import selectors
 from initiatives.models import (
     Council,
     CouncilItem,
@@ -21,6 +20,7 @@ from initiatives.models import (
     Recusal,
     Status,
 )
+from initiatives.selectors import requests as selectors
 from initiatives.services import councils as council_services
 from initiatives.services import sessions as session_services
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from initiatives import voting
-from initiatives.council_forms import CouncilForm
+from initiatives.forms.councils import CouncilForm
 from initiatives.models import Council, Outcome
 from initiatives.services import councils as council_services
 from tests.initiatives.factories import vietnamese

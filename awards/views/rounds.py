@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards import criteria, services
-from awards.forms_rounds import (
+from awards.forms.rounds import (
     AttestForm,
     BulkForm,
     CollectiveAddForm,

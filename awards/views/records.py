@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from awards import imports_ratings, services
-from awards.forms_records import (
+from awards.forms.records import (
     NOT_RATED,
     PactForm,
     RatingRowForm,

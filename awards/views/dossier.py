@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from awards import dossier as dossiers
 from awards import print_job, word
-from awards.forms_dossier import (
+from awards.forms.dossier import (
     DecisionForm,
     ReturnForm,
     SubmissionForm,

@@ -13,12 +13,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from awards import report as movement
-from awards.forms_report import AwardFilterForm
+from awards.forms.report import AwardFilterForm
 from awards.models import Award
 from awards.permissions import KEEPER_ROLES
 from awards.report_outputs import page_charts, report_pdf, report_xlsx
 from core.text import whole_number
-from initiatives.selectors import unit_q
+from initiatives.selectors.requests import unit_q
 from units import access
 from units.models import Unit, UnitKind
 

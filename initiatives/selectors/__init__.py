@@ -1,0 +1,2 @@
+"""Reads of the initiatives app. Registrations, ideas and requests: `requests`;
+councils and sessions: `councils`."""
