@@ -1,9 +1,12 @@
 """The award dossier's lifecycle.
 
     draft ──issue──▶ prepared ──send──▶ sent ──accept──▶ accepted
-                       ▲  │issue again   │
-                       │  ▼              │
-                     returned ◀──return──┘
+                      ▲    ↺             │
+                      │  (issue the      │
+                      │   missing parts) │
+                    issue                │
+                      │                  │
+                   returned ◀──return────┘
 
 A draft's texts are reviewed before anything is numbered; issuing numbers
 every document; the unit above returns a sent dossier with comments (it is
