@@ -7,6 +7,7 @@ the union they belong to. A round is run by the officers and staff of its unit."
 
 from django.db.models import Q
 
+from awards.lifecycle import dossier as dossier_lifecycle
 from awards.models import (
     Award,
     AwardRound,
@@ -109,10 +110,6 @@ class CandidatePolicy(Policy):
         }
 
 
-# While the round's keepers work on a dossier.
-PREPARING = (Dossier.Status.DRAFT, Dossier.Status.PREPARED, Dossier.Status.RETURNED)
-
-
 class DossierPolicy(Policy):
     """A dossier: prepared by the round's keepers; seen and answered by the
     keepers of the unit above once it has been sent."""
@@ -121,7 +118,7 @@ class DossierPolicy(Policy):
         return queryset.filter(
             unit_q(user, KEEPER_ROLES, prefix="round__unit__")
             | (
-                ~Q(status__in=[Dossier.Status.DRAFT, Dossier.Status.PREPARED])
+                ~Q(status__in=dossier_lifecycle.UNSENT)
                 & unit_q(user, KEEPER_ROLES, prefix="addressee__")
             )
         )
@@ -130,10 +127,11 @@ class DossierPolicy(Policy):
         return {
             "view": lambda user, dossier: True,
             "prepare": lambda user, dossier: (
-                dossier.status in PREPARING and access.can(user, "run", dossier.round)
+                dossier.status in dossier_lifecycle.IN_PREPARATION
+                and access.can(user, "run", dossier.round)
             ),
             "answer": lambda user, dossier: (
-                dossier.status in (Dossier.Status.SENT, Dossier.Status.ACCEPTED)
+                dossier.status in dossier_lifecycle.WITH_ADDRESSEE
                 and holds(user, dossier.addressee, KEEPER_ROLES)
             ),
         }

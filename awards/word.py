@@ -96,7 +96,7 @@ def _bytes(document) -> bytes:
 def submission(dossier: Dossier) -> bytes:
     award_round = dossier.round
     nominees = dossiers.selected(award_round)
-    issued = dossier.submission if dossier.status != Dossier.Status.RETURNED else None
+    issued = dossier.submission if not dossier.is_returned else None
     day = issued.issued_on if issued else timezone.localdate()
     base = dossiers.document_context(award_round, dossier.addressee, nominees, day)
     document = _new()
@@ -138,11 +138,7 @@ def submission(dossier: Dossier) -> bytes:
 
 def summary(dossier: Dossier, candidate) -> bytes:
     award_round = dossier.round
-    issued = (
-        dossiers.latest_summary(candidate)
-        if dossier.status != Dossier.Status.RETURNED
-        else None
-    )
+    issued = dossiers.latest_summary(candidate) if not dossier.is_returned else None
     day = issued.issued_on if issued else timezone.localdate()
     base = dossiers.document_context(award_round, dossier.addressee, [candidate], day)
     context = dossiers.summary_context(candidate, base, award_round.year)

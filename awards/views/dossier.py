@@ -23,6 +23,8 @@ from awards.forms.dossier import (
     SubmissionForm,
     SummaryForm,
 )
+from awards.lifecycle import candidate as candidate_lifecycle
+from awards.lifecycle import dossier as lifecycle
 from awards.models import (
     Award,
     AwardRound,
@@ -72,7 +74,7 @@ def dossier_list(request):
     )
     kept = Unit.objects.filter(access.unit_q(user, KEEPER_ROLES))
     incoming = dossiers_seen.filter(addressee__in=kept).exclude(
-        status__in=[Dossier.Status.DRAFT, Dossier.Status.PREPARED]
+        status__in=lifecycle.UNSENT
     )
     page = Paginator(dossiers_seen, settings.PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -131,7 +133,7 @@ def dossier_detail(request, pk):
         summaries.setdefault(row.candidate_id, row.document)
     can_prepare = access.can(user, "prepare", dossier)
     can_answer = access.can(user, "answer", dossier)
-    editable = can_prepare and dossier.status in dossiers.EDITABLE
+    editable = can_prepare and dossier.status in lifecycle.EDITABLE
     rows = [
         {
             "candidate": c,
@@ -165,16 +167,14 @@ def dossier_detail(request, pk):
             "submission_form": submission_form,
             "count_phrase": dossiers.count_phrase(nominees),
             # "Issue the missing documents" only when one is missing.
-            "missing": dossier.status == Dossier.Status.PREPARED
+            "missing": dossier.is_prepared
             and dossiers.missing_documents(dossier, nominees, summaries),
             "can_answer": can_answer,
-            "return_form": ReturnForm()
-            if can_answer and dossier.status == Dossier.Status.SENT
-            else None,
+            "return_form": ReturnForm() if can_answer and dossier.is_sent else None,
             "decision_form": DecisionForm(
                 nominees=_unawarded(dossier),
             )
-            if can_answer and dossier.status == Dossier.Status.ACCEPTED
+            if can_answer and dossier.is_accepted
             else None,
             "decisions": dossier.decisions.select_related(
                 "award_form"
@@ -186,7 +186,9 @@ def dossier_detail(request, pk):
 def _unawarded(dossier: Dossier):
     return (
         Candidate.objects.filter(
-            round=dossier.round, status=Candidate.Status.SELECTED, award__isnull=True
+            round=dossier.round,
+            status__in=candidate_lifecycle.SELECTED,
+            award__isnull=True,
         )
         .select_related("unit", "person", "award_form")
         .order_by("kind", "id")

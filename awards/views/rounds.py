@@ -26,6 +26,8 @@ from awards.forms.rounds import (
     RoundCreateForm,
     SelectionForm,
 )
+from awards.lifecycle import candidate as candidate_lifecycle
+from awards.lifecycle import round as round_lifecycle
 from awards.models import AwardForm, AwardRound, Candidate
 from awards.permissions import KEEPER_ROLES
 from core.text import search_terms, whole_number
@@ -36,7 +38,6 @@ from units.steps import flash_errors
 
 # How many people the "add an individual" list shows at once.
 PEOPLE_SHOWN = 50
-TAKEN = (Candidate.Status.NOMINATED, Candidate.Status.SELECTED)
 
 
 def _round(request, pk, action=None) -> AwardRound:
@@ -55,9 +56,7 @@ def _candidate(request, pk, action=None) -> Candidate:
 
 
 def _can_run(user, award_round: AwardRound) -> bool:
-    return award_round.status == AwardRound.Status.OPEN and access.can(
-        user, "run", award_round
-    )
+    return round_lifecycle.is_open(award_round) and access.can(user, "run", award_round)
 
 
 def _selection(award_round: AwardRound):
@@ -175,9 +174,10 @@ def round_detail(request, pk):
     )
     used: dict[int, int] = {}
     for candidate in candidates:
-        if candidate.status in TAKEN and candidate.award_form_id:
+        taken = candidate.status in candidate_lifecycle.TAKES_QUOTA
+        if taken and candidate.award_form_id:
             used[candidate.award_form_id] = used.get(candidate.award_form_id, 0) + 1
-    nominated = sum(c.status == Candidate.Status.NOMINATED for c in candidates)
+    nominated = sum(c.status in candidate_lifecycle.NOMINATED for c in candidates)
     shown = [
         c
         for c in candidates
@@ -192,7 +192,7 @@ def round_detail(request, pk):
         c.pk
         for c in shown
         if filters["eligible"]
-        and c.status == Candidate.Status.CANDIDATE
+        and c.status in candidate_lifecycle.CONSIDERED
         and checks[c.pk].state == criteria.MET
     }
     rows = [(c, checks[c.pk], c.pk in ticked) for c in shown]
@@ -363,7 +363,7 @@ def selection(request, pk):
     if recorded is None and can_run:
         form = SelectionForm(
             request.POST or None,
-            nominees=nominees.filter(status=Candidate.Status.NOMINATED),
+            nominees=nominees.filter(status__in=candidate_lifecycle.NOMINATED),
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -390,9 +390,7 @@ def selection(request, pk):
             "round": award_round,
             "form": form,
             "recorded": recorded,
-            "results": nominees.filter(
-                status__in=[Candidate.Status.SELECTED, Candidate.Status.NOT_SELECTED]
-            )
+            "results": nominees.filter(status__in=candidate_lifecycle.DECIDED)
             if recorded
             else [],
         },
@@ -423,7 +421,7 @@ def _candidate_page(request, candidate, *, attest_form=None, nominate_form=None)
                     )
                 form = AttestForm(initial=initial, auto_id=f"id_{code}_%s")
         rows.append((check, form))
-    can_nominate = can_run and candidate.status == Candidate.Status.CANDIDATE
+    can_nominate = can_run and candidate.is_considered
     if can_nominate and nominate_form is None:
         nominate_form = NominateForm(
             candidate=candidate, initial={"achievements": candidate.achievements}
@@ -438,8 +436,9 @@ def _candidate_page(request, candidate, *, attest_form=None, nominate_form=None)
             "rows": rows,
             "can_run": can_run,
             "nominate_form": nominate_form if can_nominate else None,
-            "can_withdraw": can_run and candidate.status == Candidate.Status.NOMINATED,
-            "can_remove": can_run and candidate.status == Candidate.Status.CANDIDATE,
+            "can_withdraw": can_run
+            and candidate.status in candidate_lifecycle.NOMINATED,
+            "can_remove": can_run and candidate.is_considered,
         },
     )
 
