@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.lifecycle import council_item
 from initiatives.models import (
     DECISION_MONTHS,
     Author,
@@ -22,7 +23,6 @@ from initiatives.models import (
     Status,
     add_months,
 )
-from initiatives.selectors.councils import OPEN
 from units import access
 from units.models import Role
 
@@ -70,7 +70,7 @@ def for_user(user, to_count: dict) -> dict:
     to_score = (
         ReviewAssignment.objects.filter(
             member__in=seats,
-            item__status__in=["accepted", "under_review", "deferred"],
+            item__status__in=council_item.OPEN,
         )
         .exclude(Exists(submitted))
         .select_related("item__initiative", "item__council")
@@ -110,7 +110,7 @@ def for_user(user, to_count: dict) -> dict:
         overdue = (
             CouncilItem.objects.filter(
                 council__in=secretary_of,
-                status__in=OPEN,
+                status__in=council_item.OPEN,
                 accepted_on__lt=add_months(today, -DECISION_MONTHS),
             )
             .select_related("initiative", "council")

@@ -8,9 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from documents.permissions import register_readers
+from initiatives.lifecycle import council_item, request
 from initiatives.models import (
-    EDITABLE,
-    TRANSITIONS,
     Attachment,
     Author,
     Council,
@@ -118,7 +117,7 @@ class InitiativePolicy(Policy):
 
     def rules(self):
         def author_while_editable(user, initiative):
-            return initiative.status in EDITABLE and is_author(user, initiative)
+            return initiative.is_editable and is_author(user, initiative)
 
         return {
             "view": lambda user, initiative: True,
@@ -126,9 +125,7 @@ class InitiativePolicy(Policy):
             "submit": author_while_editable,
             # A draft has been filed nowhere: there is nothing to withdraw yet.
             "withdraw": lambda user, initiative: (
-                initiative.status != Status.DRAFT
-                and Status.WITHDRAWN in TRANSITIONS[initiative.status]
-                and is_author(user, initiative)
+                request.may_withdraw(initiative.status) and is_author(user, initiative)
             ),
             # Intake: the recognising unit's emulation staff and administrators
             # return a request for revision or accept it for review.
@@ -258,13 +255,6 @@ class CouncilPolicy(Policy):
         }
 
 
-OPEN_ITEM = {
-    CouncilItem.Status.ACCEPTED,
-    CouncilItem.Status.UNDER_REVIEW,
-    CouncilItem.Status.DEFERRED,
-}
-
-
 def _cached(item, name, compute):
     """Keep a fact about an item on the object for the rest of the request."""
     if not hasattr(item, name):
@@ -292,7 +282,7 @@ def sheets_revealed(item) -> bool:
         item,
         "_sheets_revealed",
         lambda: item.agenda_entries.filter(
-            session__status="closed",
+            session__status=Session.Status.CLOSED,
             outcome__in=[Outcome.RECOGNISED, Outcome.NOT_RECOGNISED],
         ).exists(),
     )
@@ -314,13 +304,13 @@ class CouncilItemPolicy(Policy):
         return {
             "view": lambda user, item: True,
             "score": lambda user, item: (
-                item.status in OPEN_ITEM and member_taking_part(user, item)
+                item.status in council_item.OPEN and member_taking_part(user, item)
             ),
             "declare_conflict": lambda user, item: (
-                item.status in OPEN_ITEM and member_taking_part(user, item)
+                item.status in council_item.OPEN and member_taking_part(user, item)
             ),
             "assign": lambda user, item: (
-                item.status in OPEN_ITEM and can_run(user, item.council)
+                item.status in council_item.OPEN and can_run(user, item.council)
             ),
             "take_up": lambda user, item: (
                 item.status == CouncilItem.Status.PROPOSED
@@ -353,13 +343,13 @@ class SessionPolicy(Policy):
         return {
             "view": lambda user, session: True,
             "run": lambda user, session: (
-                session.status != "closed" and can_run(user, session.council)
+                not session.is_closed and can_run(user, session.council)
             ),
             "close": lambda user, session: (
-                session.status == "open" and can_close(user, session.council)
+                session.is_open and can_close(user, session.council)
             ),
             "issue_documents": lambda user, session: (
-                session.status == "closed"
+                session.is_closed
                 and (can_close(user, session.council) or can_run(user, session.council))
             ),
         }

@@ -18,10 +18,7 @@ from initiatives.models.councils import (  # noqa: F401
     VotingMode,
 )
 from initiatives.models.requests import (  # noqa: F401
-    DECIDED,
     DECISION_MONTHS,
-    EDITABLE,
-    TRANSITIONS,
     Attachment,
     Author,
     Field,

@@ -288,7 +288,32 @@ class CouncilItem(models.Model):
 
     @property
     def is_decided(self) -> bool:
-        return self.status in (self.Status.RECOGNISED, self.Status.NOT_RECOGNISED)
+        from initiatives.lifecycle.council_item import DECIDED
+
+        return self.status in DECIDED
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for a decision (`initiatives.lifecycle.council_item.OPEN`)."""
+        from initiatives.lifecycle.council_item import OPEN
+
+        return self.status in OPEN
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def is_recognised(self) -> bool:
+        return self.status == self.Status.RECOGNISED
+
+    @property
+    def is_not_recognised(self) -> bool:
+        return self.status == self.Status.NOT_RECOGNISED
+
+    @property
+    def is_deferred(self) -> bool:
+        return self.status == self.Status.DEFERRED
 
     @property
     def due_on(self):
@@ -453,6 +478,18 @@ class Session(models.Model):
 
     def get_absolute_url(self):
         return reverse("initiatives:session_detail", args=[self.pk])
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
 
 class Attendance(models.Model):

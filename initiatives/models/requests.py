@@ -226,23 +226,7 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-DECIDED = {Status.RECOGNISED, Status.NOT_RECOGNISED}
-_OUTCOMES = {Status.RECOGNISED, Status.NOT_RECOGNISED, Status.DEFERRED}
-
-# The steps a request may take. Authors may withdraw until a decision; a deferred
-# request comes before the council again.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.RETURNED, Status.ACCEPTED, Status.WITHDRAWN},
-    Status.RETURNED: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.ACCEPTED: {Status.UNDER_REVIEW, Status.WITHDRAWN, *_OUTCOMES},
-    Status.UNDER_REVIEW: {Status.WITHDRAWN, *_OUTCOMES},
-    Status.DEFERRED: {Status.UNDER_REVIEW, Status.WITHDRAWN, *_OUTCOMES},
-    Status.RECOGNISED: set(),
-    Status.NOT_RECOGNISED: set(),
-    Status.WITHDRAWN: set(),
-}
-EDITABLE = {Status.DRAFT, Status.RETURNED}
+# The sets of states and the moves between them: `initiatives.lifecycle.request`.
 
 
 class Initiative(SearchableMixin):
@@ -448,7 +432,13 @@ class Initiative(SearchableMixin):
 
     @property
     def is_editable(self) -> bool:
+        from initiatives.lifecycle.request import EDITABLE
+
         return self.status in EDITABLE
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == Status.RETURNED
 
 
 class Author(models.Model):

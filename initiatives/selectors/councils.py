@@ -8,6 +8,8 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from documents.models import DocumentKind, IssuedDocument
+from initiatives.lifecycle import council_item
+from initiatives.lifecycle import session as session_lifecycle
 from initiatives.models import (
     Author,
     Council,
@@ -22,8 +24,6 @@ from initiatives.models import (
 )
 from initiatives.services.sessions import series
 from units.spreadsheets import workbook_bytes
-
-OPEN = ("accepted", "under_review", "deferred")
 
 
 def items_with_progress(council: Council):
@@ -142,7 +142,9 @@ def item_documents(item: CouncilItem):
 def reviews_for(user):
     """The items the user is asked to score, with their own sheet state."""
     return (
-        ReviewAssignment.objects.filter(member__user=user, item__status__in=OPEN)
+        ReviewAssignment.objects.filter(
+            member__user=user, item__status__in=council_item.OPEN
+        )
         .select_related("item__initiative", "item__council")
         .prefetch_related(
             Prefetch(
@@ -160,17 +162,19 @@ def overdue_items(council: Council):
     today = timezone.localdate()
     return [
         item
-        for item in council.items.filter(status__in=OPEN).select_related("initiative")
+        for item in council.items.filter(status__in=council_item.OPEN).select_related(
+            "initiative"
+        )
         if item.due_on and item.due_on < today
     ]
 
 
 def open_items_for_agenda(council: Council):
     busy = Session.objects.filter(
-        council=council, status__in=["planned", "open"]
+        council=council, status__in=session_lifecycle.CHANGEABLE
     ).values("agenda__item_id")
     return (
-        council.items.filter(status__in=OPEN)
+        council.items.filter(status__in=council_item.OPEN)
         .exclude(pk__in=busy)
         .select_related("initiative")
         .order_by("accepted_on", "id")

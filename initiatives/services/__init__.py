@@ -1,6 +1,12 @@
-"""Every write of the initiatives app. Requests: `requests`; councils and
-sessions: `councils`, `sessions`."""
+"""Every write of the initiatives app. Requests: `requests`; ideas: `ideas`;
+councils and sessions: `councils`, `sessions`."""
 
+from initiatives.services.ideas import (  # noqa: F401
+    idea_close,
+    idea_comment,
+    idea_create,
+    idea_to_request,
+)
 from initiatives.services.requests import (  # noqa: F401
     HUNDRED,
     REGISTRATION_FIELDS,
@@ -10,10 +16,6 @@ from initiatives.services.requests import (  # noqa: F401
     attachment_remove,
     check_authors,
     completeness,
-    idea_close,
-    idea_comment,
-    idea_create,
-    idea_to_request,
     initiative_accept,
     initiative_create,
     initiative_return,

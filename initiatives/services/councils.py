@@ -16,8 +16,10 @@ from core.text import nfc
 from documents.models import DocumentKind
 from documents.services import document_issue
 from initiatives import printing, voting
+from initiatives.lifecycle import council_item
+from initiatives.lifecycle import session as session_lifecycle
+from initiatives.lifecycle.request import record_event
 from initiatives.models import (
-    TRANSITIONS,
     Council,
     CouncilItem,
     CouncilMember,
@@ -29,7 +31,7 @@ from initiatives.models import (
     ReviewAssignment,
     Score,
     ScoreSheet,
-    Status,
+    Session,
 )
 from units.mail import send_templated
 from units.models import Unit, User
@@ -46,17 +48,6 @@ DEFAULT_CRITERIA = [
 RECEIPT_SERIES = "GBN"
 # Reviewers have this long to score, unless the secretary says otherwise.
 REVIEW_DAYS = 14
-
-
-def _record(initiative, action, actor, note="", from_status="", to_status=""):
-    return InitiativeEvent.objects.create(
-        initiative=initiative,
-        action=action,
-        actor=actor,
-        note=note,
-        from_status=from_status,
-        to_status=to_status,
-    )
 
 
 # --- Set-up ----------------------------------------------------------------------
@@ -193,7 +184,7 @@ def council_member_add(
 
 @transaction.atomic
 def council_member_remove(*, member: CouncilMember, actor: User) -> None:
-    on_record = member.attendance.filter(session__status="closed").exists()
+    on_record = member.attendance.filter(session__status=Session.Status.CLOSED).exists()
     if on_record or member.votes.exists() or member.score_sheets.exists():
         raise ValidationError(
             _(
@@ -311,23 +302,24 @@ def intake_accept(
 @transaction.atomic
 def proposal_accept(*, item: CouncilItem, actor: User) -> CouncilItem:
     """Take up a request proposed by the council of the level below."""
-    current = CouncilItem.objects.select_for_update().get(pk=item.pk)
-    if current.status != CouncilItem.Status.PROPOSED:
-        raise ValidationError(_("Only a proposed request can be taken up."))
-    _check_unit_head(current.council, current.initiative)
-    current.status = CouncilItem.Status.ACCEPTED
-    current.accepted_on = timezone.localdate()
-    current.save(update_fields=["status", "accepted_on"])
-    _recuse_authors(current)
-    receipt = issue_receipt(current, actor)
-    _record(
-        current.initiative,
-        InitiativeEvent.Action.ACCEPTED,
-        actor,
-        _("%(council)s; receipt no. %(symbol)s")
-        % {"council": current.council.name, "symbol": receipt.symbol},
+
+    def with_receipt(current: CouncilItem) -> str:
+        _recuse_authors(current)
+        receipt = issue_receipt(current, actor)
+        return _("%(council)s; receipt no. %(symbol)s") % {
+            "council": current.council.name,
+            "symbol": receipt.symbol,
+        }
+
+    return council_item.move(
+        item,
+        CouncilItem.Status.ACCEPTED,
+        actor=actor,
+        changes={"accepted_on": timezone.localdate()},
+        prepare=lambda current: _check_unit_head(current.council, current.initiative),
+        on_saved=with_receipt,
+        refusal=_("Only a proposed request can be taken up."),
     )
-    return current
 
 
 @transaction.atomic
@@ -336,19 +328,14 @@ def proposal_decline(*, item: CouncilItem, actor: User, reason: str) -> CouncilI
     reason = nfc(reason).strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the proposal is not taken up.")})
-    current = CouncilItem.objects.select_for_update().get(pk=item.pk)
-    if current.status != CouncilItem.Status.PROPOSED:
-        raise ValidationError(_("Only a proposed request can be declined."))
-    current.status = CouncilItem.Status.DECLINED
-    current.reasons = reason
-    current.save(update_fields=["status", "reasons"])
-    _record(
-        current.initiative,
-        InitiativeEvent.Action.ESCALATION_REFUSED,
-        actor,
-        f"{current.council.name}: {reason}",
+    return council_item.move(
+        item,
+        CouncilItem.Status.DECLINED,
+        actor=actor,
+        changes={"reasons": reason},
+        on_saved=lambda current: f"{current.council.name}: {reason}",
+        refusal=_("Only a proposed request can be declined."),
     )
-    return current
 
 
 # --- Conflicts and reviews ----------------------------------------------------------
@@ -382,28 +369,9 @@ def conflict_declare(*, item: CouncilItem, member: CouncilMember, note: str) -> 
     Vote.objects.filter(
         agenda_item__item=item,
         member=member,
-        agenda_item__session__status__in=["planned", "open"],
+        agenda_item__session__status__in=session_lifecycle.CHANGEABLE,
     ).delete()
     return recusal
-
-
-def _move_initiative(
-    item: CouncilItem, to_status: str, actor: User, action: str, note=""
-):
-    """Move the request itself when its own recognising council acts on it."""
-    if item.escalated_from_id is not None:
-        return
-    initiative = Initiative.objects.select_for_update().get(pk=item.initiative_id)
-    if (
-        initiative.status == to_status
-        or to_status not in TRANSITIONS[initiative.status]
-    ):
-        return
-    from_status = initiative.status
-    initiative.status = to_status
-    initiative.version += 1
-    initiative.save(update_fields=["status", "version", "updated_at"])
-    _record(initiative, action, actor, note, from_status, to_status)
 
 
 @transaction.atomic
@@ -415,12 +383,8 @@ def reviewers_assign(
     due_on: datetime.date | None = None,
 ) -> list[ReviewAssignment]:
     """Ask several members at once to score an item; the item is under review."""
-    current = CouncilItem.objects.select_for_update().get(pk=item.pk)
-    if current.status not in (
-        CouncilItem.Status.ACCEPTED,
-        CouncilItem.Status.UNDER_REVIEW,
-        CouncilItem.Status.DEFERRED,
-    ):
+    current = council_item.lock(item)
+    if current.status not in council_item.OPEN:
         raise ValidationError(_("Reviewers can be asked only while the item is open."))
     if not members:
         raise ValidationError({"members": _("Choose at least one member.")})
@@ -453,14 +417,11 @@ def reviewers_assign(
         )
         assignments.append(assignment)
     if current.status != CouncilItem.Status.UNDER_REVIEW:
-        current.status = CouncilItem.Status.UNDER_REVIEW
-        current.save(update_fields=["status"])
-        _move_initiative(
+        current = council_item.move(
             current,
-            Status.UNDER_REVIEW,
-            actor,
-            InitiativeEvent.Action.UNDER_REVIEW,
-            current.council.name,
+            CouncilItem.Status.UNDER_REVIEW,
+            actor=actor,
+            note=current.council.name,
         )
     send_templated(
         "review_assigned",
@@ -483,11 +444,8 @@ def score_sheet_save(
 
     Sheets can change until the item is decided; a recused member has none.
     """
-    current = CouncilItem.objects.select_for_update().get(pk=item.pk)
-    if current.is_decided or current.status in (
-        CouncilItem.Status.PROPOSED,
-        CouncilItem.Status.DECLINED,
-    ):
+    current = council_item.lock(item)
+    if current.status not in council_item.OPEN:
         raise ValidationError(_("Scores can no longer be changed for this item."))
     if member.council_id != current.council_id:
         raise ValidationError(_("You are not on this council."))
@@ -571,7 +529,7 @@ def propose_upward(*, item: CouncilItem, actor: User, note: str = "") -> Council
     Its request, score sheets, minutes and decision go with it, read-only; the
     upper council handles it like any other request.
     """
-    current = CouncilItem.objects.select_for_update().get(pk=item.pk)
+    current = council_item.lock(item)
     if current.status != CouncilItem.Status.RECOGNISED:
         raise ValidationError(_("Only a recognised initiative can be proposed upward."))
     target = council_above(current.council)
@@ -595,7 +553,7 @@ def propose_upward(*, item: CouncilItem, actor: User, note: str = "") -> Council
             _("This initiative is already before %(council)s.")
             % {"council": target.name}
         ) from None
-    _record(
+    record_event(
         current.initiative,
         InitiativeEvent.Action.PROPOSED,
         actor,

@@ -1,8 +1,8 @@
 """Every write to registrations, ideas and recognition requests.
 
-A request's state changes go through `_transition`, which locks the row, checks the
-step against `TRANSITIONS`, saves, records the step in the request's history and
-tells the authors by mail after the transaction commits.
+A request's state changes go through `initiatives.lifecycle.request.move`, which
+locks the row, checks the step, saves, records the step in the request's history
+and tells the authors by mail after the transaction commits.
 """
 
 import datetime
@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 from audit import log as audit_log
 from core.text import nfc
 from initiatives import uploads
+from initiatives.lifecycle import request as lifecycle
+from initiatives.lifecycle.request import record_event
 from initiatives.models import (
-    TRANSITIONS,
     Attachment,
     Author,
-    Idea,
-    IdeaComment,
     Initiative,
     InitiativeEvent,
     Registration,
@@ -33,7 +32,6 @@ from initiatives.models import (
 )
 from initiatives.services import councils
 from units import access
-from units.mail import send_templated
 from units.models import Unit, User
 
 HUNDRED = Decimal("100.00")
@@ -177,17 +175,6 @@ def _check_fields(data: dict) -> None:
         )
 
 
-def _record(initiative, action, actor, note="", from_status="", to_status=""):
-    return InitiativeEvent.objects.create(
-        initiative=initiative,
-        action=action,
-        actor=actor,
-        note=note,
-        from_status=from_status,
-        to_status=to_status,
-    )
-
-
 @transaction.atomic
 def initiative_create(
     *,
@@ -214,12 +201,10 @@ def initiative_create(
     _save_authors(initiative, authors)
     if registration is not None:
         registration_link(registration=registration, initiative=initiative, actor=actor)
-    _record(initiative, InitiativeEvent.Action.CREATED, actor, to_status=Status.DRAFT)
+    record_event(
+        initiative, InitiativeEvent.Action.CREATED, actor, to_status=Status.DRAFT
+    )
     return initiative
-
-
-def _locked(initiative: Initiative) -> Initiative:
-    return Initiative.objects.select_for_update().get(pk=initiative.pk)
 
 
 @transaction.atomic
@@ -238,7 +223,7 @@ def initiative_update(
     `version` is the one the editor opened; if someone saved in between, the save
     is refused and nothing is overwritten.
     """
-    current = _locked(initiative)
+    current = lifecycle.lock(initiative)
     if current.version != version:
         raise ValidationError(
             _(
@@ -265,7 +250,9 @@ def initiative_update(
     current.full_clean(exclude=["search_text"])
     current.save()
     _save_authors(current, authors)
-    _record(current, InitiativeEvent.Action.EDITED, actor, from_status=current.status)
+    record_event(
+        current, InitiativeEvent.Action.EDITED, actor, from_status=current.status
+    )
     return current
 
 
@@ -308,65 +295,41 @@ def completeness(initiative: Initiative) -> list[tuple[str, bool]]:
     return [(str(label), ok) for label, ok in checks]
 
 
-def _transition(
-    initiative: Initiative, to_status: str, actor: User, action: str, note: str = ""
-) -> Initiative:
-    current = _locked(initiative)
-    if to_status not in TRANSITIONS[current.status]:
-        raise ValidationError(
-            _("A request that is %(status)s cannot be %(action)s.")
-            % {
-                "status": current.get_status_display(),
-                "action": InitiativeEvent.Action(action).label,
-            },
-            code="transition",
-        )
-    from_status = current.status
-    current.status = to_status
-    current.version += 1
-    return current, from_status
-
-
-def _author_emails(initiative: Initiative) -> list[str]:
-    emails = [a.user.email for a in initiative.authors.select_related("user") if a.user]
-    return [*emails, initiative.created_by.email]
-
-
 @transaction.atomic
 def initiative_submit(
     *, initiative: Initiative, actor: User, note: str = ""
 ) -> Initiative:
     """Send a complete draft (or a revised request) to the recognising body."""
-    current, from_status = _transition(
-        initiative, Status.SUBMITTED, actor, InitiativeEvent.Action.SUBMITTED
-    )
-    missing = missing_for_submission(current)
-    if missing:
-        raise ValidationError(
-            _("Fill in before submitting: %(fields)s.")
-            % {"fields": ", ".join(missing)},
-            code="incomplete",
-        )
-    check_authors(
-        [
-            AuthorData(
-                full_name=a.full_name,
-                share=a.share,
-                user=a.user,
-                date_of_birth=a.date_of_birth,
+
+    def check_complete(current: Initiative) -> None:
+        missing = missing_for_submission(current)
+        if missing:
+            raise ValidationError(
+                _("Fill in before submitting: %(fields)s.")
+                % {"fields": ", ".join(missing)},
+                code="incomplete",
             )
-            for a in current.authors.all()
-        ]
+        check_authors(
+            [
+                AuthorData(
+                    full_name=a.full_name,
+                    share=a.share,
+                    user=a.user,
+                    date_of_birth=a.date_of_birth,
+                )
+                for a in current.authors.all()
+            ]
+        )
+
+    return lifecycle.move(
+        initiative,
+        Status.SUBMITTED,
+        actor=actor,
+        action=InitiativeEvent.Action.SUBMITTED,
+        note=nfc(note),
+        changes={"submitted_at": timezone.now()},
+        prepare=check_complete,
     )
-    current.submitted_at = timezone.now()
-    current.save(update_fields=["status", "version", "submitted_at", "updated_at"])
-    action = (
-        InitiativeEvent.Action.RESUBMITTED
-        if from_status == Status.RETURNED
-        else InitiativeEvent.Action.SUBMITTED
-    )
-    _record(current, action, actor, nfc(note), from_status, current.status)
-    return current
 
 
 @transaction.atomic
@@ -377,24 +340,14 @@ def initiative_return(
     reason = nfc(reason).strip()
     if not reason:
         raise ValidationError({"reason": _("Say what the authors must change.")})
-    current, from_status = _transition(
-        initiative, Status.RETURNED, actor, InitiativeEvent.Action.RETURNED
+    return lifecycle.move(
+        initiative,
+        Status.RETURNED,
+        actor=actor,
+        action=InitiativeEvent.Action.RETURNED,
+        note=reason,
+        mail_context={"reason": reason},
     )
-    current.save(update_fields=["status", "version", "updated_at"])
-    _record(
-        current,
-        InitiativeEvent.Action.RETURNED,
-        actor,
-        reason,
-        from_status,
-        current.status,
-    )
-    send_templated(
-        "initiative_returned",
-        {"initiative": current, "reason": reason},
-        _author_emails(current),
-    )
-    return current
 
 
 @transaction.atomic
@@ -402,28 +355,25 @@ def initiative_accept(
     *, initiative: Initiative, actor: User, accepted_on: datetime.date | None = None
 ) -> Initiative:
     """Accept a submitted request for review; the three-month clock starts."""
-    current, from_status = _transition(
-        initiative, Status.ACCEPTED, actor, InitiativeEvent.Action.ACCEPTED
+
+    def into_council(current: Initiative) -> str:
+        item = councils.intake_accept(
+            initiative=current, actor=actor, accepted_on=current.accepted_on
+        )
+        receipt = councils.issue_receipt(item, actor)
+        return _("%(council)s; receipt no. %(symbol)s") % {
+            "council": item.council.name,
+            "symbol": receipt.symbol,
+        }
+
+    return lifecycle.move(
+        initiative,
+        Status.ACCEPTED,
+        actor=actor,
+        action=InitiativeEvent.Action.ACCEPTED,
+        changes={"accepted_on": accepted_on or timezone.localdate()},
+        on_saved=into_council,
     )
-    current.accepted_on = accepted_on or timezone.localdate()
-    current.save(update_fields=["status", "version", "accepted_on", "updated_at"])
-    item = councils.intake_accept(
-        initiative=current, actor=actor, accepted_on=current.accepted_on
-    )
-    receipt = councils.issue_receipt(item, actor)
-    _record(
-        current,
-        InitiativeEvent.Action.ACCEPTED,
-        actor,
-        _("%(council)s; receipt no. %(symbol)s")
-        % {"council": item.council.name, "symbol": receipt.symbol},
-        from_status,
-        current.status,
-    )
-    send_templated(
-        "initiative_accepted", {"initiative": current}, _author_emails(current)
-    )
-    return current
 
 
 @transaction.atomic
@@ -431,19 +381,13 @@ def initiative_withdraw(
     *, initiative: Initiative, actor: User, reason: str = ""
 ) -> Initiative:
     """Withdraw a request; it stays, with its history, as withdrawn."""
-    current, from_status = _transition(
-        initiative, Status.WITHDRAWN, actor, InitiativeEvent.Action.WITHDRAWN
+    return lifecycle.move(
+        initiative,
+        Status.WITHDRAWN,
+        actor=actor,
+        action=InitiativeEvent.Action.WITHDRAWN,
+        note=nfc(reason).strip(),
     )
-    current.save(update_fields=["status", "version", "updated_at"])
-    _record(
-        current,
-        InitiativeEvent.Action.WITHDRAWN,
-        actor,
-        nfc(reason).strip(),
-        from_status,
-        current.status,
-    )
-    return current
 
 
 # --- Attachments ---------------------------------------------------------------
@@ -458,7 +402,7 @@ def attachment_add(
     purpose: str = Attachment.Purpose.EVIDENCE,
 ) -> Attachment:
     """Store an evidence file recognised by its content, under a random name."""
-    current = _locked(initiative)
+    current = lifecycle.lock(initiative)
     if not current.is_editable:
         raise ValidationError(
             _("Files can only be added while the request is editable.")
@@ -478,7 +422,7 @@ def attachment_add(
     attachment.file.save(f"upload{kind.extension}", ContentFile(data), save=False)
     try:
         attachment.save()
-        _record(current, InitiativeEvent.Action.ATTACHED, actor, original)
+        record_event(current, InitiativeEvent.Action.ATTACHED, actor, original)
     except BaseException:
         # The row was not written: leave no file behind.
         storage.delete(attachment.file.name)
@@ -488,7 +432,7 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, actor: User) -> None:
-    current = _locked(attachment.initiative)
+    current = lifecycle.lock(attachment.initiative)
     if not current.is_editable:
         raise ValidationError(
             _("Files can only be removed while the request is editable.")
@@ -497,7 +441,7 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> None:
     attachment.delete()
     storage = Attachment._meta.get_field("file").storage
     transaction.on_commit(lambda: storage.delete(stored))
-    _record(current, InitiativeEvent.Action.DETACHED, actor, name)
+    record_event(current, InitiativeEvent.Action.DETACHED, actor, name)
 
 
 # --- Registrations ---------------------------------------------------------------
@@ -585,89 +529,3 @@ def registration_link(
     current.initiative = initiative
     current.save(update_fields=["initiative", "updated_at"])
     return current
-
-
-# --- Ideas -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def idea_create(*, actor: User, unit: Unit, title: str, description: str) -> Idea:
-    """Post an idea to the support team of the author's union."""
-    if not access.holds(actor, unit, access.ALL_ROLES):
-        raise ValidationError(
-            {"unit": _("You can only post to a union you belong to.")}
-        )
-    idea = Idea(unit=unit, author=actor, title=title, description=description)
-    idea.full_clean(exclude=["search_text"])
-    idea.save()
-    coaches = _coach_emails(unit)
-    send_templated("idea_posted", {"idea": idea}, coaches)
-    return idea
-
-
-def _coach_emails(unit: Unit) -> list[str]:
-    from units.models import Membership, Role
-
-    ancestors = unit.ancestor_paths(include_self=True)
-    return list(
-        Membership.objects.active()
-        .filter(role=Role.SUPPORT_TEAM, unit__path__in=ancestors)
-        .values_list("user__email", flat=True)
-    )
-
-
-@transaction.atomic
-def idea_comment(*, idea: Idea, actor: User, text: str) -> IdeaComment:
-    text = nfc(text).strip()
-    if not text:
-        raise ValidationError({"text": _("Write a comment.")})
-    current = Idea.objects.select_for_update().get(pk=idea.pk)
-    if current.status != Idea.Status.OPEN:
-        raise ValidationError(_("This idea is closed to comments."))
-    comment = IdeaComment.objects.create(idea=current, author=actor, text=text)
-    if actor.pk != current.author_id:
-        send_templated(
-            "idea_commented",
-            {"idea": current, "comment": comment},
-            [current.author.email],
-        )
-    return comment
-
-
-@transaction.atomic
-def idea_close(*, idea: Idea, actor: User) -> Idea:
-    current = Idea.objects.select_for_update().get(pk=idea.pk)
-    if current.status != Idea.Status.OPEN:
-        raise ValidationError(_("This idea is already closed."))
-    current.status = Idea.Status.CLOSED
-    current.save(update_fields=["status", "updated_at"])
-    return current
-
-
-@transaction.atomic
-def idea_to_request(*, idea: Idea, actor: User) -> Initiative:
-    """Turn an idea into a draft request in one step, keeping the link."""
-    current = Idea.objects.select_for_update().get(pk=idea.pk)
-    if current.status != Idea.Status.OPEN:
-        raise ValidationError(_("Only an open idea can become a request."))
-    author = AuthorData(
-        full_name=actor.full_name or actor.username,
-        share=HUNDRED,
-        user=actor,
-        date_of_birth=actor.date_of_birth,
-        workplace=current.unit.name,
-        qualification=actor.qualification,
-    )
-    initiative = initiative_create(
-        actor=actor,
-        unit=current.unit,
-        recognizing_unit=current.unit,
-        authors=[author],
-        year=timezone.localdate().year,
-        title=current.title,
-        essence=current.description,
-    )
-    current.initiative = initiative
-    current.status = Idea.Status.BECAME_REQUEST
-    current.save(update_fields=["initiative", "status", "updated_at"])
-    return initiative

@@ -19,31 +19,22 @@ from core.text import nfc
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import document_issue
 from initiatives import printing
+from initiatives.lifecycle import council_item
+from initiatives.lifecycle import session as lifecycle
 from initiatives.models import (
     AgendaItem,
     Attendance,
     Council,
     CouncilItem,
     CouncilMember,
-    InitiativeEvent,
     Outcome,
     Session,
-    Status,
     Vote,
     VotingMode,
 )
-from initiatives.services.councils import _move_initiative, _record
 from initiatives.tracking import session_seal
 from initiatives.voting import Tally, decide, has_quorum
-from units.mail import send_templated
 from units.models import User
-
-OPEN_ITEM_STATUSES = (
-    CouncilItem.Status.ACCEPTED,
-    CouncilItem.Status.UNDER_REVIEW,
-    CouncilItem.Status.DEFERRED,
-)
-
 
 # --- Planning -----------------------------------------------------------------
 
@@ -78,20 +69,13 @@ def session_create(
     return session
 
 
-def _open_session(session: Session) -> Session:
-    current = Session.objects.select_for_update().get(pk=session.pk)
-    if current.status == Session.Status.CLOSED:
-        raise ValidationError(_("The session is closed; nothing in it can change."))
-    return current
-
-
 @transaction.atomic
 def agenda_add(*, session: Session, items: list[CouncilItem], actor: User) -> None:
-    current = _open_session(session)
+    current = lifecycle.lock_changeable(session)
     busy = set(
         AgendaItem.objects.filter(
             item__in=items,
-            session__status__in=[Session.Status.PLANNED, Session.Status.OPEN],
+            session__status__in=lifecycle.CHANGEABLE,
         )
         .exclude(session=current)
         .values_list("item_id", flat=True)
@@ -100,7 +84,7 @@ def agenda_add(*, session: Session, items: list[CouncilItem], actor: User) -> No
     for offset, item in enumerate(items):
         if item.council_id != current.council_id:
             raise ValidationError({"items": _("An item belongs to another council.")})
-        if item.status not in OPEN_ITEM_STATUSES:
+        if item.status not in council_item.OPEN:
             raise ValidationError(
                 {
                     "items": _("%(title)s is not waiting for a decision.")
@@ -121,7 +105,7 @@ def agenda_add(*, session: Session, items: list[CouncilItem], actor: User) -> No
 
 @transaction.atomic
 def agenda_remove(*, agenda_item: AgendaItem, actor: User) -> None:
-    _open_session(agenda_item.session)
+    lifecycle.lock_changeable(agenda_item.session)
     agenda_item.votes.all().delete()
     agenda_item.delete()
 
@@ -129,7 +113,7 @@ def agenda_remove(*, agenda_item: AgendaItem, actor: User) -> None:
 @transaction.atomic
 def attendance_set(*, session: Session, present: set[int], actor: User) -> None:
     """Mark who is present (the rest are absent) until the session closes."""
-    current = _open_session(session)
+    current = lifecycle.lock_changeable(session)
     # Members seated after the session was planned join its attendance list.
     listed = set(current.attendance.values_list("member_id", flat=True))
     audit_log.record_created(
@@ -152,15 +136,17 @@ def attendance_set(*, session: Session, present: set[int], actor: User) -> None:
 
 @transaction.atomic
 def session_open(*, session: Session, actor: User) -> Session:
-    current = _open_session(session)
-    if current.status == Session.Status.OPEN:
-        raise ValidationError(_("The session is already open."))
-    if not current.agenda.exists():
-        raise ValidationError(_("Put at least one request on the agenda first."))
-    current.status = Session.Status.OPEN
-    current.opened_at = timezone.now()
-    current.save(update_fields=["status", "opened_at"])
-    return current
+
+    def check_agenda(current: Session) -> None:
+        if not current.agenda.exists():
+            raise ValidationError(_("Put at least one request on the agenda first."))
+
+    return lifecycle.move(
+        session,
+        Session.Status.OPEN,
+        changes={"opened_at": timezone.now()},
+        prepare=check_agenda,
+    )
 
 
 # --- Voting -------------------------------------------------------------------
@@ -220,7 +206,7 @@ def hands_record(
     current = AgendaItem.objects.select_related("session__council", "item").get(
         pk=agenda_item.pk
     )
-    _open_session(current.session)
+    lifecycle.lock_changeable(current.session)
     if current.session.status != Session.Status.OPEN:
         raise ValidationError(_("Counts are recorded while the session is open."))
     if current.session.council.voting_mode != VotingMode.HANDS:
@@ -246,7 +232,7 @@ def hands_record(
 @transaction.atomic
 def agenda_note(*, agenda_item: AgendaItem, note: str, actor: User) -> AgendaItem:
     """The council's conclusion on an item (reasons for a refusal or deferral)."""
-    _open_session(agenda_item.session)
+    lifecycle.lock_changeable(agenda_item.session)
     agenda_item.note = nfc(note).strip()
     agenda_item.save(update_fields=["note"])
     return agenda_item
@@ -278,20 +264,25 @@ REASON_TEXT = {
 @transaction.atomic
 def session_close(*, session: Session, actor: User) -> Session:
     """Close the session: freeze the results and decide every item on the agenda."""
-    current = _open_session(session)
-    if current.status != Session.Status.OPEN:
-        raise ValidationError(_("Open the session before closing it."))
+
+    def freeze(current: Session) -> dict:
+        member_count = current.council.members.count()
+        present = current.attendance.filter(present=True).count()
+        return {
+            "member_count": member_count,
+            "present_count": present,
+            "quorum_met": has_quorum(
+                present, current.council.quorum_needed(member_count)
+            ),
+            "closed_at": timezone.now(),
+            "closed_by": actor,
+        }
+
+    current = lifecycle.move(session, Session.Status.CLOSED, prepare=freeze)
     council = current.council
-    member_count = council.members.count()
-    present = current.attendance.filter(present=True).count()
+    member_count, present = current.member_count, current.present_count
     quorum = council.quorum_needed(member_count)
     needed = council.votes_needed(member_count)
-    current.member_count, current.present_count = member_count, present
-    current.quorum_met = has_quorum(present, quorum)
-    current.status = Session.Status.CLOSED
-    current.closed_at = timezone.now()
-    current.closed_by = actor
-    current.save()
     # The members' choices may now be read in the audit log.
     audit_log.unseal(session_seal(current))
     # The decision is taken on the day the council met (never a future day).
@@ -336,47 +327,21 @@ def session_close(*, session: Session, actor: User) -> Session:
     return current
 
 
-_ITEM_STATUS = {
-    Outcome.RECOGNISED: CouncilItem.Status.RECOGNISED,
-    Outcome.NOT_RECOGNISED: CouncilItem.Status.NOT_RECOGNISED,
-    Outcome.DEFERRED: CouncilItem.Status.DEFERRED,
-}
-_REQUEST_STATUS = {
-    Outcome.RECOGNISED: (Status.RECOGNISED, InitiativeEvent.Action.RECOGNISED),
-    Outcome.NOT_RECOGNISED: (
-        Status.NOT_RECOGNISED,
-        InitiativeEvent.Action.NOT_RECOGNISED,
-    ),
-    Outcome.DEFERRED: (Status.DEFERRED, InitiativeEvent.Action.DEFERRED),
-}
-
-
 def _apply_outcome(agenda_item: AgendaItem, tally: Tally, actor: User, today) -> None:
-    item = CouncilItem.objects.select_for_update().get(pk=agenda_item.item_id)
-    item.status = _ITEM_STATUS[tally.outcome]
-    item.yes_count, item.no_count = agenda_item.yes_count, agenda_item.no_count
-    item.average_score = agenda_item.average_score
-    item.reasons = agenda_item.note
+    changes = {
+        "yes_count": agenda_item.yes_count,
+        "no_count": agenda_item.no_count,
+        "average_score": agenda_item.average_score,
+        "reasons": agenda_item.note,
+    }
     if tally.outcome != Outcome.DEFERRED:
-        item.decided_on = today
-    item.save()
-    note = f"{item.council.name}: {agenda_item.note}"
-    if item.escalated_from_id is None:
-        status, action = _REQUEST_STATUS[tally.outcome]
-        _move_initiative(item, status, actor, action, note)
-    elif tally.outcome != Outcome.DEFERRED:
-        action = (
-            InitiativeEvent.Action.ESCALATION_RECOGNISED
-            if tally.outcome == Outcome.RECOGNISED
-            else InitiativeEvent.Action.ESCALATION_REFUSED
-        )
-        _record(item.initiative, action, actor, note)
-    initiative = item.initiative
-    emails = [a.user.email for a in initiative.authors.select_related("user") if a.user]
-    send_templated(
-        "initiative_decided",
-        {"initiative": initiative, "item": item, "outcome": tally.outcome},
-        [*emails, initiative.created_by.email],
+        changes["decided_on"] = today
+    council_item.move(
+        agenda_item.item,
+        CouncilItem.Status(tally.outcome),
+        actor=actor,
+        changes=changes,
+        on_saved=lambda item: f"{item.council.name}: {agenda_item.note}",
     )
 
 
@@ -406,7 +371,7 @@ def session_documents_issue(*, session: Session, actor: User) -> list[IssuedDocu
     each author of a recognised initiative and a refusal notice per refused request.
     Documents already issued are not issued again."""
     current = Session.objects.select_for_update().get(pk=session.pk)
-    if current.status != Session.Status.CLOSED:
+    if not current.is_closed:
         raise ValidationError(_("Documents are issued once the session is closed."))
     council = current.council
     # Documents carry the date of the meeting they record.

@@ -24,6 +24,7 @@ from initiatives.forms.councils import (
     ReviewersForm,
     ScoreSheetForm,
 )
+from initiatives.lifecycle import council_item
 from initiatives.models import Council, CouncilItem, CouncilMember
 from initiatives.permissions import seat
 from initiatives.selectors import councils as selectors
@@ -72,7 +73,7 @@ def council_list(request):
         member_count=Count("members", distinct=True),
         open_count=Count(
             "items",
-            filter=Q(items__status__in=["accepted", "under_review", "deferred"]),
+            filter=Q(items__status__in=council_item.OPEN),
             distinct=True,
         ),
     ).order_by("-year", "unit__path")

@@ -33,7 +33,6 @@ from initiatives.models import (
     Initiative,
     InitiativeEvent,
     Registration,
-    Status,
 )
 from initiatives.selectors import requests as selectors
 from initiatives.services import REQUEST_FIELDS
@@ -261,7 +260,7 @@ def initiative_detail(request, pk):
             "attachments": initiative.attachments.all(),
             "events": events,
             "return_reason": returned[-1].note
-            if returned and initiative.status == Status.RETURNED
+            if returned and initiative.is_returned
             else "",
             "documents": selectors.documents_of(user, initiative),
             # The council's own page is for its members and staff only.

@@ -39,8 +39,8 @@ def _reader_plan(user) -> dict | None:
 
 def _score_plan(limit: int = 20) -> list[dict]:
     """Council members who may score an open item now, with the rubric's fields."""
+    from initiatives.lifecycle.council_item import OPEN as OPEN_ITEM
     from initiatives.models import CouncilItem, ReviewAssignment
-    from initiatives.permissions import OPEN_ITEM
     from units import access
 
     found = []

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from initiatives.lifecycle import council_item
 from initiatives.models import CouncilItem, ReviewAssignment, ScoreSheet
 from initiatives.services.councils import reviewers_remind
 
@@ -32,11 +33,7 @@ class Command(BaseCommand):
         late = (
             ReviewAssignment.objects.filter(
                 due_on__lt=today,
-                item__status__in=[
-                    CouncilItem.Status.ACCEPTED,
-                    CouncilItem.Status.UNDER_REVIEW,
-                    CouncilItem.Status.DEFERRED,
-                ],
+                item__status__in=council_item.OPEN,
             )
             .exclude(Exists(submitted))
             .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=recently))
