@@ -19,7 +19,16 @@ from awards.models import (
     UnitRating,
 )
 from units import access
-from units.access import ALL_ROLES, PEOPLE_ROLES, Policy, holds, holds_above, unit_q
+from units.access import (
+    ALL_ROLES,
+    PEOPLE_ROLES,
+    Policy,
+    active_q,
+    holds,
+    holds_above,
+    roles_q,
+    unit_q,
+)
 
 # Officers, emulation staff and unit admins.
 KEEPER_ROLES = PEOPLE_ROLES
@@ -37,6 +46,14 @@ class RecordPolicy(Policy):
         return {
             "view": lambda user, record: True,
             "edit": lambda user, record: holds(user, record.unit, KEEPER_ROLES),
+        }
+
+    def unit_rules(self):
+        # Keeping a unit's records, from the first one.
+        return {
+            "create": lambda user, unit: (
+                _active(unit) and holds(user, unit, KEEPER_ROLES)
+            ),
         }
 
 
@@ -57,6 +74,14 @@ class PactPolicy(Policy):
             "edit": lambda user, pact: holds(user, pact.organizer, KEEPER_ROLES),
         }
 
+    def unit_rules(self):
+        # Organising a pact: the organiser's keepers.
+        return {
+            "create": lambda user, unit: (
+                _active(unit) and holds(user, unit, KEEPER_ROLES)
+            ),
+        }
+
 
 class UnitRatingPolicy(Policy):
     def visible(self, user, queryset):
@@ -67,6 +92,12 @@ class UnitRatingPolicy(Policy):
             "view": lambda user, rating: True,
             # The unit above rates a union; a union does not rate itself.
             "edit": lambda user, rating: holds_above(user, rating.unit, KEEPER_ROLES),
+        }
+
+    def unit_rules(self):
+        # Rating the unit: the keepers of a unit above it.
+        return {
+            "create": lambda user, unit: holds_above(user, unit, KEEPER_ROLES),
         }
 
 
@@ -81,6 +112,10 @@ class MemberRatingPolicy(Policy):
             "edit": lambda user, rating: holds(user, rating.unit, KEEPER_ROLES),
         }
 
+    def unit_rules(self):
+        # Rating the members of the unit.
+        return {"create": lambda user, unit: holds(user, unit, KEEPER_ROLES)}
+
 
 class RoundPolicy(Policy):
     """Rounds and their checklists: seen by the keepers of the unit and above."""
@@ -91,9 +126,21 @@ class RoundPolicy(Policy):
     def rules(self):
         return {
             "view": lambda user, award_round: True,
-            "run": lambda user, award_round: (
-                holds(user, award_round.unit, KEEPER_ROLES)
-                and _active(award_round.unit)
+            "run": lambda user, award_round: self._may_run(user, award_round.unit),
+        }
+
+    @staticmethod
+    def _may_run(user, unit) -> bool:
+        return holds(user, unit, KEEPER_ROLES) and _active(unit)
+
+    def unit_rules(self):
+        # Opening a round at the unit: those who would run it.
+        return {"create": self._may_run}
+
+    def unit_scopes(self):
+        return {
+            "create": lambda user, own: (
+                roles_q(user, KEEPER_ROLES, own=own) & active_q()
             ),
         }
 
@@ -111,6 +158,8 @@ class CandidatePolicy(Policy):
 
 # While the round's keepers work on a dossier.
 PREPARING = (Dossier.Status.DRAFT, Dossier.Status.PREPARED, Dossier.Status.RETURNED)
+# While the unit above may answer a dossier sent to it.
+ANSWERABLE = (Dossier.Status.SENT, Dossier.Status.ACCEPTED)
 
 
 class DossierPolicy(Policy):
@@ -133,8 +182,16 @@ class DossierPolicy(Policy):
                 dossier.status in PREPARING and access.can(user, "run", dossier.round)
             ),
             "answer": lambda user, dossier: (
-                dossier.status in (Dossier.Status.SENT, Dossier.Status.ACCEPTED)
+                dossier.status in ANSWERABLE
                 and holds(user, dossier.addressee, KEEPER_ROLES)
+            ),
+        }
+
+    def scopes(self):
+        return {
+            "answer": lambda user: (
+                Q(status__in=ANSWERABLE)
+                & unit_q(user, KEEPER_ROLES, prefix="addressee__")
             ),
         }
 

@@ -193,6 +193,11 @@ def people_list_for_user(
     )
 
 
+def roles_with_people() -> QuerySet[Membership]:
+    """Roles with their unit and person, to act on one of them."""
+    return Membership.objects.select_related("unit", "user")
+
+
 def memberships_of(person: User) -> QuerySet[Membership]:
     """Return every role the person holds or held, newest first."""
     return (
