@@ -1,6 +1,14 @@
 """Who may read the audit log: administrators of a unit, for their subtree."""
 
-from units.access import ADMIN_ROLES, Policy, holds, is_superuser, unit_q
+from units.access import (
+    ADMIN_ROLES,
+    Policy,
+    holds,
+    holds_any,
+    is_superuser,
+    roles_q,
+    unit_q,
+)
 
 
 class AuditEntryPolicy(Policy):
@@ -17,3 +25,16 @@ class AuditEntryPolicy(Policy):
 
     def rules(self):
         return {"view": lambda user, entry: holds(user, entry.unit, ADMIN_ROLES)}
+
+    def unit_rules(self):
+        # Reading the log of a unit; with no unit, of some unit (the log's pages).
+        return {
+            "view": lambda user, unit: (
+                holds_any(user, ADMIN_ROLES)
+                if unit is None
+                else holds(user, unit, ADMIN_ROLES)
+            )
+        }
+
+    def unit_scopes(self):
+        return {"view": lambda user, own: roles_q(user, ADMIN_ROLES, own=own)}

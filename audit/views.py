@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.forms import AuditFilterForm
+from audit.models import AuditEntry
 from audit.selectors import changes_of, entries_for_user, type_name
 from units import access
-from units.models import Unit
 from units.pagination import keyset_page
 from units.spreadsheets import workbook_bytes
 
@@ -24,15 +24,11 @@ EXPORT_LIMIT = 50_000
 
 def _filter_form(request) -> AuditFilterForm:
     user = request.user
-    if not (
-        access.is_superuser(user) or access.grants_for(user).roles & access.ADMIN_ROLES
-    ):
+    if not access.can(user, "view", AuditEntry):
         raise PermissionDenied
     return AuditFilterForm(
         request.GET or None,
-        units=Unit.objects.filter(access.unit_q(user, access.ADMIN_ROLES)).order_by(
-            "path"
-        ),
+        units=access.units_for(user, "view", AuditEntry).order_by("path"),
     )
 
 

@@ -201,7 +201,7 @@ def _check_units(unit, year, table, index, actor) -> tuple[list, list]:
                     % {"code": code, "row": seen[code.upper()]},
                 )
             )
-        elif not access.can(actor, "edit", UnitRating(unit=child)):
+        elif not access.can_create(actor, UnitRating, child):
             problems.append(
                 _problem(
                     number,

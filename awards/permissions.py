@@ -20,7 +20,16 @@ from awards.models import (
     UnitRating,
 )
 from units import access
-from units.access import ALL_ROLES, PEOPLE_ROLES, Policy, holds, holds_above, unit_q
+from units.access import (
+    ALL_ROLES,
+    PEOPLE_ROLES,
+    Policy,
+    active_q,
+    holds,
+    holds_above,
+    roles_q,
+    unit_q,
+)
 
 # Officers, emulation staff and unit admins.
 KEEPER_ROLES = PEOPLE_ROLES
@@ -38,6 +47,14 @@ class RecordPolicy(Policy):
         return {
             "view": lambda user, record: True,
             "edit": lambda user, record: holds(user, record.unit, KEEPER_ROLES),
+        }
+
+    def unit_rules(self):
+        # Keeping a unit's records, from the first one.
+        return {
+            "create": lambda user, unit: (
+                _active(unit) and holds(user, unit, KEEPER_ROLES)
+            ),
         }
 
 
@@ -58,6 +75,14 @@ class PactPolicy(Policy):
             "edit": lambda user, pact: holds(user, pact.organizer, KEEPER_ROLES),
         }
 
+    def unit_rules(self):
+        # Organising a pact: the organiser's keepers.
+        return {
+            "create": lambda user, unit: (
+                _active(unit) and holds(user, unit, KEEPER_ROLES)
+            ),
+        }
+
 
 class UnitRatingPolicy(Policy):
     def visible(self, user, queryset):
@@ -68,6 +93,12 @@ class UnitRatingPolicy(Policy):
             "view": lambda user, rating: True,
             # The unit above rates a union; a union does not rate itself.
             "edit": lambda user, rating: holds_above(user, rating.unit, KEEPER_ROLES),
+        }
+
+    def unit_rules(self):
+        # Rating the unit: the keepers of a unit above it.
+        return {
+            "create": lambda user, unit: holds_above(user, unit, KEEPER_ROLES),
         }
 
 
@@ -82,6 +113,10 @@ class MemberRatingPolicy(Policy):
             "edit": lambda user, rating: holds(user, rating.unit, KEEPER_ROLES),
         }
 
+    def unit_rules(self):
+        # Rating the members of the unit.
+        return {"create": lambda user, unit: holds(user, unit, KEEPER_ROLES)}
+
 
 class RoundPolicy(Policy):
     """Rounds and their checklists: seen by the keepers of the unit and above."""
@@ -92,9 +127,21 @@ class RoundPolicy(Policy):
     def rules(self):
         return {
             "view": lambda user, award_round: True,
-            "run": lambda user, award_round: (
-                holds(user, award_round.unit, KEEPER_ROLES)
-                and _active(award_round.unit)
+            "run": lambda user, award_round: self._may_run(user, award_round.unit),
+        }
+
+    @staticmethod
+    def _may_run(user, unit) -> bool:
+        return holds(user, unit, KEEPER_ROLES) and _active(unit)
+
+    def unit_rules(self):
+        # Opening a round at the unit: those who would run it.
+        return {"create": self._may_run}
+
+    def unit_scopes(self):
+        return {
+            "create": lambda user, own: (
+                roles_q(user, KEEPER_ROLES, own=own) & active_q()
             ),
         }
 
@@ -133,6 +180,14 @@ class DossierPolicy(Policy):
             "answer": lambda user, dossier: (
                 dossier.status in dossier_lifecycle.WITH_ADDRESSEE
                 and holds(user, dossier.addressee, KEEPER_ROLES)
+            ),
+        }
+
+    def scopes(self):
+        return {
+            "answer": lambda user: (
+                Q(status__in=dossier_lifecycle.WITH_ADDRESSEE)
+                & unit_q(user, KEEPER_ROLES, prefix="addressee__")
             ),
         }
 

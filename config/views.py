@@ -41,14 +41,14 @@ def home(request):
         )
     from awards import home as awards_home
     from initiatives import home as initiatives_home
-    from units.access import grants_for
+    from units.access import roles_held
     from units.counts import count_together
 
     # The totals of what waits for the person are counted in one query.
     to_count = {"goldbook_waiting": goldbook.waiting_for(request.user)}
     context = {
         # The roles are loaded once per request for the access checks.
-        "roles": grants_for(request.user).memberships,
+        "roles": roles_held(request.user),
         **initiatives_home.for_user(request.user, to_count),
         **awards_home.for_user(request.user, to_count),
     }

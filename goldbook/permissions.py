@@ -6,7 +6,16 @@ from django.db.models import Exists, OuterRef, Q
 from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import Author
 from units import access
-from units.access import ALL_ROLES, STAFF_ROLES, Policy, holds, is_superuser, unit_q
+from units.access import (
+    ALL_ROLES,
+    STAFF_ROLES,
+    Policy,
+    active_q,
+    holds,
+    is_superuser,
+    roles_q,
+    unit_q,
+)
 
 
 class GoldBookPolicy(Policy):
@@ -19,9 +28,20 @@ class GoldBookPolicy(Policy):
     def rules(self):
         return {
             "view": lambda user, book: True,
-            "write": lambda user, book: (
-                holds(user, book.unit, STAFF_ROLES) and book.unit.is_active
-            ),
+            "write": lambda user, book: self._may_write(user, book.unit),
+        }
+
+    @staticmethod
+    def _may_write(user, unit) -> bool:
+        return holds(user, unit, STAFF_ROLES) and unit.is_active
+
+    def unit_rules(self):
+        # Writing in the book of the unit (saved or not yet).
+        return {"write": self._may_write}
+
+    def unit_scopes(self):
+        return {
+            "write": lambda user, own: roles_q(user, STAFF_ROLES, own=own) & active_q(),
         }
 
 

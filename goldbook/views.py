@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,9 +29,8 @@ from jobs import prints
 from jobs.models import Job
 from jobs.views import print_in_background
 from units import access
-from units.access import STAFF_ROLES
 from units.forms import run_service
-from units.models import Membership, Unit, User
+from units.models import Unit, User
 from units.selectors import top_units_for_user
 from units.steps import flash_errors
 
@@ -74,16 +73,7 @@ def book_list(request):
         .order_by("unit__path")
     )
     page = Paginator(books, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    kept = (
-        Membership.objects.active()
-        .filter(user=user, role__in=STAFF_ROLES)
-        .filter(
-            Q(unit__dissolved_on__isnull=True)
-            | Q(unit__dissolved_on__gt=timezone.localdate())
-        )
-        .select_related("unit")
-        .order_by("unit__path")
-    )
+    kept = access.units_for(user, "write", GoldBook, own=True).order_by("path")
     waiting = selectors.waiting_for(user).select_related(
         "initiative", "council__unit", "decision"
     )
@@ -92,7 +82,7 @@ def book_list(request):
         "goldbook/book_list.html",
         {
             "page": page,
-            "kept": sorted({m.unit for m in kept}, key=lambda unit: unit.path),
+            "kept": kept,
             "waiting": waiting.order_by("decided_on", "id")[:20],
             "waiting_count": waiting.count(),
             "tops": top_units_for_user(user),
@@ -190,7 +180,7 @@ def book_export(request, unit_pk):
 @require_http_methods(["GET", "POST"])
 def entry_confirm(request, item_pk):
     """Staff write a proposed entry: a recognition of their unit's council."""
-    councils_units = Unit.objects.filter(access.unit_q(request.user, STAFF_ROLES))
+    councils_units = access.units_for(request.user, "write", GoldBook)
     item = (
         CouncilItem.objects.select_related("initiative", "council__unit", "decision")
         .filter(pk=item_pk, council__unit__in=councils_units)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from documents.permissions import register_readers
 from initiatives.lifecycle import council_item, request
 from initiatives.models import (
+    AgendaItem,
     Attachment,
     Author,
     Council,
@@ -24,7 +25,16 @@ from initiatives.models import (
     Status,
 )
 from units import access
-from units.access import ADMIN_ROLES, STAFF_ROLES, Policy, holds, is_superuser, unit_q
+from units.access import (
+    ADMIN_ROLES,
+    STAFF_ROLES,
+    Policy,
+    active_q,
+    holds,
+    is_superuser,
+    roles_q,
+    unit_q,
+)
 from units.models import Role
 
 OVERSIGHT_ROLES = frozenset({Role.OFFICER, Role.EMULATION_STAFF, Role.UNIT_ADMIN})
@@ -254,6 +264,21 @@ class CouncilPolicy(Policy):
             "close": can_close,
         }
 
+    def unit_rules(self):
+        # Setting up a council of the unit: its administrators.
+        return {
+            "create": lambda user, unit: (
+                holds(user, unit, ADMIN_ROLES) and unit.is_active
+            ),
+        }
+
+    def unit_scopes(self):
+        return {
+            "create": lambda user, own: (
+                roles_q(user, ADMIN_ROLES, own=own) & active_q()
+            ),
+        }
+
 
 def _cached(item, name, compute):
     """Keep a fact about an item on the object for the rest of the request."""
@@ -355,6 +380,24 @@ class SessionPolicy(Policy):
         }
 
 
+class AgendaItemPolicy(Policy):
+    """An item on a session's agenda: seen with the session; voted on by the
+    council's members (the vote itself says why one may not vote now: the
+    session not open, absent, recused)."""
+
+    def visible(self, user, queryset):
+        sessions = access.visible(user, Session)
+        return queryset.filter(session__in=sessions.values("pk"))
+
+    def rules(self):
+        return {
+            "view": lambda user, agenda_item: True,
+            "vote": lambda user, agenda_item: (
+                seat(user, agenda_item.session.council) is not None
+            ),
+        }
+
+
 def _decisions_of_visible_requests(user) -> Q:
     """A decision is readable by whoever sees one of the requests it recognises."""
     requests = access.visible(user, Initiative).values("pk")
@@ -370,6 +413,7 @@ access.register(Initiative, InitiativePolicy())
 access.register(Council, CouncilPolicy())
 access.register(CouncilItem, CouncilItemPolicy())
 access.register(Session, SessionPolicy())
+access.register(AgendaItem, AgendaItemPolicy())
 access.register(Attachment, AttachmentPolicy())
 access.register(Registration, RegistrationPolicy())
 access.register(Idea, IdeaPolicy())

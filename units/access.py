@@ -1,17 +1,29 @@
 """The access policy: who may see what, and who may do what to it.
 
-One module answers both questions for every app:
+One module answers every "may I" for every app; views ask it and nothing else:
 
 - ``visible(user, queryset)`` narrows a queryset to what the user may see, so a
   list and a detail page can never disagree;
 - ``can(user, action, obj)`` says whether the user may do something to an object
   they can see;
+- ``can(user, action, Model, unit=unit)`` asks about the model as a whole under a
+  unit (with no unit: under some unit), and ``can_create(user, Model, unit)`` is
+  the common case "may I add a <Model> under this unit";
+- ``objects_for(user, action, queryset)`` narrows a queryset to the objects the
+  user may do the action on (one filter, no per-object checks);
+- ``units_for(user, action, Model)`` is the units under which the user may do a
+  model-level action (``own=True``: only the units their own roles are held on,
+  the starting points offered on a page, not every unit below them);
 - ``get_for_user(user, queryset, action, **lookup)`` fetches one object for a view:
-  out of scope is a 404, in scope but not allowed is a 403.
+  out of scope is a 404, in scope but not allowed is a 403;
+- ``roles_held(user)`` is the user's active roles, to show them (not to decide).
 
 Rights come from roles held on units (``Membership``). A role held on a unit
 reaches every unit below it. Each app registers a policy for its models with
-``register``; the policies are built from the helpers here.
+``register`` (in ``<app>/permissions.py``); a policy names its actions in four
+tables: ``rules`` (on one object), ``unit_rules`` (on the model under a unit),
+``scopes`` (the objects, as a filter) and ``unit_scopes`` (the units, as a
+filter). The policies are built from the helpers here; views never read roles.
 """
 
 from abc import ABC, abstractmethod
@@ -23,6 +35,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 
 from units.leadership import Leadership
 from units.models import (
@@ -147,25 +160,94 @@ def holds_above(user, unit: Unit, roles: Iterable[str]) -> bool:
     )
 
 
+def holds_any(user, roles: Iterable[str]) -> bool:
+    """Say whether the user holds one of the roles on some unit."""
+    if is_superuser(user):
+        return True
+    return bool(
+        user.is_authenticated and user.is_active and grants_for(user).roles & set(roles)
+    )
+
+
+def held_q(user, roles: Iterable[str], prefix: str = "") -> Q:
+    """Return a filter for the units on which the user holds one of the roles
+    themselves (not the units below them; a superuser has only their own)."""
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    roles = set(roles)
+    ids = sorted({m.unit_id for m in grants_for(user).memberships if m.role in roles})
+    return Q(**{f"{prefix}pk__in": ids})
+
+
+def roles_q(user, roles: Iterable[str], *, own: bool = False, prefix: str = "") -> Q:
+    """The units reached by the roles: ``unit_q``, or with ``own`` ``held_q``."""
+    return held_q(user, roles, prefix) if own else unit_q(user, roles, prefix)
+
+
+def active_q(prefix: str = "") -> Q:
+    """Return a filter for the units not dissolved today."""
+    return Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(
+        **{f"{prefix}dissolved_on__gt": timezone.localdate()}
+    )
+
+
+def roles_held(user) -> list[Membership]:
+    """The user's active roles with their units, to show them on a page."""
+    return grants_for(user).memberships
+
+
 # --- Policies -------------------------------------------------------------------
 
 
 class Policy(ABC):
-    """Base policy: subclasses say which objects are visible and what is allowed."""
+    """Base policy: subclasses say which objects are visible and what is allowed.
+
+    Each table maps an action name to a function; an action a table does not
+    name is an error, never a silent yes or no.
+    """
 
     @abstractmethod
     def visible(self, user, queryset: models.QuerySet) -> models.QuerySet:
         """Return the part of the queryset the user may see."""
 
     def rules(self) -> dict[str, Callable]:
-        """Return the named rules: action -> function(user, obj) -> bool."""
+        """Actions on one object: action -> function(user, obj) -> bool."""
         return {}
 
+    def unit_rules(self) -> dict[str, Callable]:
+        """Actions on the model under a unit, e.g. "create": action ->
+        function(user, unit) -> bool (``unit`` None: under some unit)."""
+        return {}
+
+    def scopes(self) -> dict[str, Callable]:
+        """The objects an action may be done on: action -> function(user) -> Q
+        on the model (the same answer as ``rules`` for each object)."""
+        return {}
+
+    def unit_scopes(self) -> dict[str, Callable]:
+        """The units under which a model-level action may be done: action ->
+        function(user, own) -> Q on Unit (``own``: only the units the user's
+        own roles are held on)."""
+        return {}
+
+    def _pick(self, table: dict[str, Callable], action: str, kind: str) -> Callable:
+        try:
+            return table[action]
+        except KeyError:
+            name = type(self).__name__
+            raise ValueError(f"{name} has no {kind} {action!r}") from None
+
     def can(self, user, action: str, obj) -> bool:
-        rule = self.rules().get(action)
-        if rule is None:
-            raise ValueError(f"{type(self).__name__} has no rule {action!r}")
-        return bool(rule(user, obj))
+        return bool(self._pick(self.rules(), action, "rule")(user, obj))
+
+    def can_under(self, user, action: str, unit: Unit | None) -> bool:
+        return bool(self._pick(self.unit_rules(), action, "unit rule")(user, unit))
+
+    def scope(self, user, action: str) -> Q:
+        return self._pick(self.scopes(), action, "scope")(user)
+
+    def unit_scope(self, user, action: str, own: bool) -> Q:
+        return self._pick(self.unit_scopes(), action, "unit scope")(user, own)
 
 
 _registry: dict[type[models.Model], Policy] = {}
@@ -192,9 +274,32 @@ def visible(user, queryset_or_model) -> models.QuerySet:
     return policy_for(queryset.model).visible(user, queryset)
 
 
-def can(user, action: str, obj) -> bool:
-    """Say whether the user may do the action to an object they can see."""
+def can(user, action: str, obj, *, unit: Unit | None = None) -> bool:
+    """Say whether the user may do the action to an object they can see, or,
+    given a model, to that model under the unit (no unit: under some unit)."""
+    if isinstance(obj, type):
+        return policy_for(obj).can_under(user, action, unit)
     return policy_for(type(obj)).can(user, action, obj)
+
+
+def can_create(user, model: type[models.Model], unit: Unit) -> bool:
+    """Say whether the user may add a ``model`` under the unit."""
+    return can(user, "create", model, unit=unit)
+
+
+def objects_for(user, action: str, queryset_or_model) -> models.QuerySet:
+    """Return the visible objects of the queryset (or model) on which the user
+    may do the action."""
+    queryset = visible(user, queryset_or_model)
+    return queryset.filter(policy_for(queryset.model).scope(user, action))
+
+
+def units_for(
+    user, action: str, model: type[models.Model], *, own: bool = False
+) -> models.QuerySet:
+    """Return the units under which the user may do the model-level action;
+    with ``own``, only the units the user's own roles are held on."""
+    return Unit.objects.filter(policy_for(model).unit_scope(user, action, own))
 
 
 def get_for_user(user, queryset_or_model, action: str | None = None, **lookup):
@@ -247,6 +352,12 @@ class UnitPolicy(Policy):
             "manage_blocks": lambda user, unit: (
                 holds(user, unit, STAFF_ROLES) and unit.is_active
             ),
+        }
+
+    def scopes(self):
+        return {
+            "view": lambda user: unit_q(user, ALL_ROLES),
+            "view_report": lambda user: unit_q(user, PEOPLE_ROLES),
         }
 
 

@@ -9,16 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from units import access, leadership
+from units import access, leadership, selectors
 from units.forms import run_service
 from units.leadership import Leadership, SigningKind, SigningRule
-from units.models import Membership, Unit, User
-
-
-def _people_of(unit: Unit):
-    """The people who may be recorded as leaders: those holding a role here."""
-    members = Membership.objects.active().filter(unit=unit).values("user_id")
-    return User.objects.filter(pk__in=members).order_by("full_name", "pk")
+from units.models import Unit, User
 
 
 class TermForm(forms.Form):
@@ -39,7 +33,7 @@ class TermForm(forms.Form):
 
     def __init__(self, *args, unit, extra_user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = _people_of(unit)
+        people = selectors.people_of(unit)
         if extra_user is not None:
             people = people | User.objects.filter(pk=extra_user.pk)
         self.fields["user"].queryset = people.distinct()

@@ -193,6 +193,17 @@ def people_list_for_user(
     )
 
 
+def people_of(unit: Unit) -> QuerySet[User]:
+    """The people holding a role on the unit itself (who may be its leaders)."""
+    members = Membership.objects.active().filter(unit=unit).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("full_name", "pk")
+
+
+def roles_with_people() -> QuerySet[Membership]:
+    """Roles with their unit and person, to act on one of them."""
+    return Membership.objects.select_related("unit", "user")
+
+
 def memberships_of(person: User) -> QuerySet[Membership]:
     """Return every role the person holds or held, newest first."""
     return (

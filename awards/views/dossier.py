@@ -33,7 +33,6 @@ from awards.models import (
     Dossier,
     MemberRating,
 )
-from awards.permissions import KEEPER_ROLES
 from jobs import prints
 from jobs.models import Job
 from jobs.views import print_in_background
@@ -72,10 +71,7 @@ def dossier_list(request):
         .select_related("round__unit", "addressee")
         .order_by("-created_at", "-id")
     )
-    kept = Unit.objects.filter(access.unit_q(user, KEEPER_ROLES))
-    incoming = dossiers_seen.filter(addressee__in=kept).exclude(
-        status__in=lifecycle.UNSENT
-    )
+    incoming = access.objects_for(user, "answer", dossiers_seen)
     page = Paginator(dossiers_seen, settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )

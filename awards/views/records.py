@@ -78,15 +78,15 @@ def _year(request) -> int:
 
 
 def _may_keep_records(user, unit: Unit) -> bool:
-    return unit.is_active and access.can(user, "edit", MovementRecord(unit=unit))
+    return access.can_create(user, MovementRecord, unit)
 
 
 def _may_organise_pacts(user, unit: Unit) -> bool:
-    return unit.is_active and access.can(user, "edit", Pact(organizer=unit))
+    return access.can_create(user, Pact, unit)
 
 
 def _may_rate_members(user, unit: Unit) -> bool:
-    return access.can(user, "edit", MemberRating(unit=unit))
+    return access.can_create(user, MemberRating, unit)
 
 
 def _with_query(name: str, *args, **query) -> str:
@@ -352,7 +352,7 @@ def unit_ratings(request, unit_pk):
     year = _year(request)
     children = list(rated_units(unit))
     can_edit = bool(children) and all(
-        access.can(user, "edit", UnitRating(unit=child)) for child in children
+        access.can_create(user, UnitRating, child) for child in children
     )
     posted = request.method == "POST"
     if posted and not can_edit:

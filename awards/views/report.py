@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET
 from awards import report as movement
 from awards.forms.report import AwardFilterForm
 from awards.models import Award
-from awards.permissions import KEEPER_ROLES
 from awards.report_outputs import page_charts, report_pdf, report_xlsx
 from core.text import whole_number
-from initiatives.selectors.requests import unit_q
+from initiatives.selectors.requests import subtree_q
 from units import access
 from units.models import Unit, UnitKind
 
@@ -38,12 +37,7 @@ def _year(request) -> int:
 
 def default_report_unit(user) -> Unit | None:
     """The highest unit whose report the user may read."""
-    if access.is_superuser(user):
-        return Unit.objects.filter(depth=1).order_by("path").first()
-    paths = access.grants_for(user).paths(KEEPER_ROLES)
-    if not paths:
-        return None
-    return Unit.objects.filter(path=paths[0]).first()
+    return access.objects_for(user, "view_report", Unit).order_by("path").first()
 
 
 def _report_unit(request) -> Unit:
@@ -63,7 +57,7 @@ def _report_unit(request) -> Unit:
 
 def _unit_choices(user, current: Unit) -> list[Unit]:
     units = list(
-        Unit.objects.filter(access.unit_q(user, KEEPER_ROLES))
+        access.objects_for(user, "view_report", Unit)
         .exclude(kind=UnitKind.GRASSROOTS)
         .order_by("path")[:UNIT_CHOICES_LIMIT]
     )
@@ -168,12 +162,12 @@ def awarded(request):
     """Awards given to the units and people the user can see, filtered."""
     form = AwardFilterForm(
         request.GET or None,
-        units=Unit.objects.filter(access.unit_q(request.user)).order_by("path"),
+        units=access.visible(request.user, Unit).order_by("path"),
     )
     filters = form.filters()
     awards = access.visible(request.user, Award)
     if filters.get("unit"):
-        awards = awards.filter(unit_q(filters["unit"], filters.get("direct")))
+        awards = awards.filter(subtree_q(filters["unit"], filters.get("direct")))
     if filters.get("year"):
         awards = awards.filter(year=filters["year"])
     if filters.get("subject") == AwardFilterForm.PEOPLE:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -29,11 +28,10 @@ from awards.forms.rounds import (
 from awards.lifecycle import candidate as candidate_lifecycle
 from awards.lifecycle import round as round_lifecycle
 from awards.models import AwardForm, AwardRound, Candidate
-from awards.permissions import KEEPER_ROLES
 from core.text import search_terms, whole_number
 from units import access
 from units.forms import run_service
-from units.models import Membership, Unit
+from units.models import Unit
 from units.steps import flash_errors
 
 # How many people the "add an individual" list shows at once.
@@ -76,19 +74,7 @@ def index(request):
     user = request.user
     rounds = access.visible(user, AwardRound).select_related("unit")
     page = Paginator(rounds, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    held = (
-        Membership.objects.active()
-        .filter(user=user, role__in=KEEPER_ROLES)
-        .filter(
-            Q(unit__dissolved_on__isnull=True)
-            | Q(unit__dissolved_on__gt=timezone.localdate())
-        )
-        .select_related("unit")
-    )
-    run_units = sorted(
-        {m.unit for m in held if access.can(user, "run", AwardRound(unit=m.unit))},
-        key=lambda unit: unit.path,
-    )
+    run_units = access.units_for(user, "create", AwardRound, own=True).order_by("path")
     return render(
         request,
         "awards/index.html",
@@ -103,7 +89,7 @@ def round_create(request):
     if unit_pk is None:
         raise Http404
     unit = access.get_for_user(request.user, Unit, "view", pk=unit_pk)
-    if not access.can(request.user, "run", AwardRound(unit=unit)):
+    if not access.can_create(request.user, AwardRound, unit):
         raise PermissionDenied
     award_forms = AwardForm.objects.filter(is_active=True).order_by("order", "name")
     form = RoundCreateForm(

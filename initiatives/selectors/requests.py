@@ -19,7 +19,7 @@ def filter_units_for_user(user) -> QuerySet[Unit]:
     return access.visible(user, Unit).order_by("path")
 
 
-def unit_q(unit: Unit, direct: bool = False, prefix: str = "unit__") -> Q:
+def subtree_q(unit: Unit, direct: bool = False, prefix: str = "unit__") -> Q:
     """Filter on a unit and the units below it, or on the unit alone."""
     if direct:
         return Q(**{prefix.rstrip("_"): unit})
@@ -102,7 +102,7 @@ def registration_list_for_user(user, filters: dict) -> QuerySet[Registration]:
         registrations = registrations.filter(year=filters["year"])
     if filters.get("unit"):
         registrations = registrations.filter(
-            unit_q(filters["unit"], filters.get("direct"))
+            subtree_q(filters["unit"], filters.get("direct"))
         )
     if filters.get("state") == "active":
         registrations = registrations.filter(withdrawn_at__isnull=True)

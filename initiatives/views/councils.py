@@ -30,7 +30,6 @@ from initiatives.permissions import seat
 from initiatives.selectors import councils as selectors
 from initiatives.services import councils as services
 from units import access
-from units.access import ADMIN_ROLES
 from units.forms import run_service
 from units.models import Unit
 from units.steps import flash_errors, run_step
@@ -54,9 +53,8 @@ def _item(request, pk, action=None) -> CouncilItem:
 
 
 def _admin_units(user):
-    return (
-        Unit.objects.filter(access.unit_q(user, ADMIN_ROLES)).active().order_by("path")
-    )
+    """The units under which the user may set up a council."""
+    return access.units_for(user, "create", Council).order_by("path")
 
 
 # --- Councils -------------------------------------------------------------------
@@ -375,7 +373,7 @@ def _can_write_book(user, item: CouncilItem) -> bool:
     if item.status != CouncilItem.Status.RECOGNISED or item.decision_id is None:
         return False
     book_model = apps.get_model("goldbook", "GoldBook")
-    return access.can(user, "write", book_model(unit=item.council.unit))
+    return access.can(user, "write", book_model, unit=item.council.unit)
 
 
 @login_required

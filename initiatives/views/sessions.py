@@ -255,9 +255,9 @@ def session_documents(request, pk):
 @require_POST
 def agenda_vote(request, pk):
     agenda_item = _agenda_item(request, pk)
-    member = seat(request.user, agenda_item.session.council)
-    if member is None:
+    if not access.can(request.user, "vote", agenda_item):
         raise PermissionDenied
+    member = seat(request.user, agenda_item.session.council)
     form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose in favour or against."))

@@ -19,7 +19,7 @@ from units.forms import (
     SearchForm,
     run_service,
 )
-from units.models import Membership, User
+from units.models import User
 from units.views._common import _unit, _unit_rights
 
 
@@ -207,7 +207,7 @@ def role_grant(request, pk):
 def role_revoke(request, pk):
     membership = access.get_for_user(
         request.user,
-        Membership.objects.select_related("unit", "user"),
+        selectors.roles_with_people(),
         "revoke",
         pk=pk,
     )
