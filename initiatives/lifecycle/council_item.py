@@ -30,7 +30,7 @@ DECIDED = frozenset({Status.RECOGNISED, Status.NOT_RECOGNISED})
 # What closing a session may make of an item.
 OUTCOMES = frozenset({Status.RECOGNISED, Status.NOT_RECOGNISED, Status.DEFERRED})
 
-TRANSITIONS: dict[str, frozenset[str]] = {
+MOVES: dict[str, frozenset[str]] = {
     Status.PROPOSED: frozenset({Status.ACCEPTED, Status.DECLINED}),
     Status.ACCEPTED: frozenset({Status.UNDER_REVIEW, *OUTCOMES}),
     Status.UNDER_REVIEW: OUTCOMES,
@@ -61,9 +61,9 @@ PROPOSAL_EVENTS = {
 }
 
 
-def allowed(from_status: str, to_status: str) -> bool:
+def may_move(from_status: str, to_status: str) -> bool:
     """Whether an item that is `from_status` may move to `to_status`."""
-    return to_status in TRANSITIONS[from_status]
+    return to_status in MOVES[from_status]
 
 
 def lock(item: CouncilItem) -> CouncilItem:
@@ -104,7 +104,7 @@ def move(
 ) -> CouncilItem:
     """Move a council item to `to_status` and return it as saved.
 
-    The row is locked; a move `TRANSITIONS` does not allow is refused with
+    The row is locked; a move `MOVES` does not allow is refused with
     `refusal` (the operation's own message). Then `changes` are set, `prepare` may
     refuse (raise), the item is saved, `on_saved` runs (and may return the history
     note), the request follows or its history records the step, and a decision is
@@ -112,7 +112,7 @@ def move(
     """
     with transaction.atomic():
         current = lock(item)
-        if not allowed(current.status, to_status):
+        if not may_move(current.status, to_status):
             raise ValidationError(refusal or _("The item has been decided."))
         changes = changes or {}
         current.status = to_status

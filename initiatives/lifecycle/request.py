@@ -26,7 +26,7 @@ EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 
 # The steps a request may take. Authors may withdraw until a decision; a deferred
 # request comes before the council again.
-TRANSITIONS: dict[str, frozenset[str]] = {
+MOVES: dict[str, frozenset[str]] = {
     Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
     Status.SUBMITTED: frozenset({Status.RETURNED, Status.ACCEPTED, Status.WITHDRAWN}),
     Status.RETURNED: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
@@ -45,14 +45,14 @@ MAIL = {
 }
 
 
-def allowed(from_status: str, to_status: str) -> bool:
+def may_move(from_status: str, to_status: str) -> bool:
     """Whether a request that is `from_status` may move to `to_status`."""
-    return to_status in TRANSITIONS[from_status]
+    return to_status in MOVES[from_status]
 
 
 def may_withdraw(status: str) -> bool:
     """A draft has been filed nowhere: there is nothing to withdraw yet."""
-    return status != Status.DRAFT and allowed(status, Status.WITHDRAWN)
+    return status != Status.DRAFT and may_move(status, Status.WITHDRAWN)
 
 
 def record_event(
@@ -102,7 +102,7 @@ def move(
     """Move a request (or the request with this id) to `to_status` as the step
     `action`, and return it as saved.
 
-    The row is locked; a move `TRANSITIONS` does not allow is refused, naming the
+    The row is locked; a move `MOVES` does not allow is refused, naming the
     step. With `if_allowed` such a move, and a move to the state the request is
     already in, is skipped quietly and None is returned (a council acting on a
     request moves it only where the request may go). Then `changes` are set,
@@ -115,10 +115,10 @@ def move(
         current = lock(initiative)
         from_status = current.status
         if if_allowed and (
-            to_status == from_status or not allowed(from_status, to_status)
+            to_status == from_status or not may_move(from_status, to_status)
         ):
             return None
-        if not allowed(from_status, to_status):
+        if not may_move(from_status, to_status):
             raise ValidationError(
                 _("A request that is %(status)s cannot be %(action)s.")
                 % {

@@ -18,16 +18,16 @@ Status = Session.Status
 # Not closed yet: its agenda, attendance and votes may still change.
 CHANGEABLE = frozenset({Status.PLANNED, Status.OPEN})
 
-TRANSITIONS: dict[str, frozenset[str]] = {
+MOVES: dict[str, frozenset[str]] = {
     Status.PLANNED: frozenset({Status.OPEN}),
     Status.OPEN: frozenset({Status.CLOSED}),
     Status.CLOSED: frozenset(),
 }
 
 
-def allowed(from_status: str, to_status: str) -> bool:
+def may_move(from_status: str, to_status: str) -> bool:
     """Whether a session that is `from_status` may move to `to_status`."""
-    return to_status in TRANSITIONS[from_status]
+    return to_status in MOVES[from_status]
 
 
 def _refusal(to_status: str) -> str:
@@ -53,13 +53,13 @@ def move(
 ) -> Session:
     """Move a session to `to_status` and return it as saved.
 
-    The row is locked; a closed session and a move `TRANSITIONS` does not allow
+    The row is locked; a closed session and a move `MOVES` does not allow
     are refused. Then `changes` are set and `prepare` may refuse (raise) or return
     further changes read from the locked session, and the session is saved.
     """
     with transaction.atomic():
         current = lock_changeable(session)
-        if not allowed(current.status, to_status):
+        if not may_move(current.status, to_status):
             raise ValidationError(_refusal(to_status))
         changes = dict(changes or {})
         if prepare is not None:

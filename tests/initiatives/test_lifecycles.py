@@ -55,7 +55,7 @@ def test_request_sets_and_moves_are_the_ones_the_app_used():
     assert {"draft", "returned"} == request.EDITABLE
     assert {"recognised", "not_recognised"} == request.DECIDED
     outcomes = {"recognised", "not_recognised", "deferred"}
-    assert {k: set(v) for k, v in request.TRANSITIONS.items()} == {
+    assert {k: set(v) for k, v in request.MOVES.items()} == {
         "draft": {"submitted", "withdrawn"},
         "submitted": {"returned", "accepted", "withdrawn"},
         "returned": {"submitted", "withdrawn"},
@@ -66,7 +66,7 @@ def test_request_sets_and_moves_are_the_ones_the_app_used():
         "not_recognised": set(),
         "withdrawn": set(),
     }
-    assert set(request.TRANSITIONS) == set(Status.values)
+    assert set(request.MOVES) == set(Status.values)
     assert not request.may_withdraw(Status.DRAFT)
     assert request.may_withdraw(Status.DEFERRED)
     assert not request.may_withdraw(Status.RECOGNISED)
@@ -149,7 +149,7 @@ def test_request_move_if_allowed_skips_quietly(kit, cast):
     assert written(submitted) == before
     # A move to the state it is in is no step, even where the map allows it.
     Initiative.objects.filter(pk=submitted.pk).update(status=Status.DEFERRED)
-    assert request.allowed(Status.DEFERRED, Status.DEFERRED)
+    assert request.may_move(Status.DEFERRED, Status.DEFERRED)
     before = written(submitted)
     assert (
         request.move(
@@ -179,7 +179,7 @@ def test_one_history_writer_and_no_second_mover():
 def test_council_item_sets_are_the_ones_the_app_used():
     assert {"accepted", "under_review", "deferred"} == council_item.OPEN
     assert {"recognised", "not_recognised"} == council_item.DECIDED
-    assert set(council_item.TRANSITIONS) == set(CouncilItem.Status.values)
+    assert set(council_item.MOVES) == set(CouncilItem.Status.values)
     for status in CouncilItem.Status.values:
         item = CouncilItem(status=status)
         assert item.is_open == (status in {"accepted", "under_review", "deferred"})
@@ -283,7 +283,7 @@ def test_an_item_proposed_from_below_moves_only_the_upper_history(kit, cast):
 
 def test_session_sets_are_the_ones_the_app_used():
     assert {"planned", "open"} == session.CHANGEABLE
-    assert set(session.TRANSITIONS) == set(Session.Status.values)
+    assert set(session.MOVES) == set(Session.Status.values)
 
 
 def test_session_moves_planned_open_closed_only(kit, cast):
