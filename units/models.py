@@ -579,6 +579,10 @@ class ImportBatch(models.Model):
     def get_absolute_url(self):
         return reverse("units:import_detail", args=[self.pk])
 
+    @property
+    def is_applied(self) -> bool:
+        return self.status == self.Status.APPLIED
+
 
 # Leadership terms and signing rules live in their own module; importing them
 # here registers the models with the units app.

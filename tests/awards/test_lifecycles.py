@@ -318,7 +318,6 @@ STATUS_RAW = re.compile(
     r"|\bstatus\s+(?:not\s+)?in\s*[\(\[{]"
     r"|status__in=[\(\[{]"
 )
-TEMPLATE_COMPARE = re.compile(r"\.status\s*(?:==|!=)")
 SKIPPED = {"demo.py", "scale.py"}
 
 
@@ -349,8 +348,6 @@ def test_the_scans_see_what_they_look_for():
     assert STATUS_RAW.search("if c.status in (Candidate.Status.NOMINATED, x):")
     assert STATUS_RAW.search("    status__in=[Dossier.Status.DRAFT]")
     assert not STATUS_RAW.search("if c.status in lifecycle.NOMINATED:")
-    assert TEMPLATE_COMPARE.search('{% if dossier.status != "draft" %}')
-    assert not TEMPLATE_COMPARE.search("{% if dossier.is_draft %}")
     assert ROOT / "awards" / "services" / "nominations.py" in list(_modules())
 
 
@@ -360,9 +357,3 @@ def test_no_module_of_the_app_moves_a_state_itself():
 
 def test_no_module_of_the_app_compares_a_state_with_raw_values():
     assert _hits(STATUS_RAW, _modules()) == []
-
-
-def test_no_award_template_compares_a_status():
-    templates = sorted((ROOT / "templates" / "awards").rglob("*.html"))
-    assert templates
-    assert _hits(TEMPLATE_COMPARE, templates) == []

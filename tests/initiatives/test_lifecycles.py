@@ -2,11 +2,10 @@
 a council item and a session. Each allowed move saves, writes the history and
 queues the mail it owes; a refused move raises and writes nothing; the named sets
 are the ones the app always used; and no code outside the lifecycles sets one of
-these states by hand, nor does a template compare one.
+these states by hand (templates: tests/test_templates_ask_flags.py).
 """
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
@@ -386,24 +385,6 @@ def test_only_the_lifecycles_set_the_states():
         for line in status_writes(path.read_text(encoding="utf-8")):
             offenders.append(f"{path.relative_to(ROOT)}: {line}")
     assert offenders == []
-
-
-TEMPLATES = [
-    ROOT / "templates" / "home.html",
-    *sorted((ROOT / "templates" / "initiatives").rglob("*.html")),
-]
-RAW_COMPARISON = re.compile(r"\.status\s*[!=]=|[!=]=\s*[\w.]+\.status\b")
-
-
-def test_the_scan_sees_a_raw_comparison():
-    assert RAW_COMPARISON.search('{% if item.status == "deferred" %}')
-    assert RAW_COMPARISON.search("{% if 'open' != session.status %}")
-    assert not RAW_COMPARISON.search("{% if item.is_deferred %}")
-
-
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_templates_compare_no_raw_status(path):
-    assert RAW_COMPARISON.findall(path.read_text(encoding="utf-8")) == []
 
 
 def test_the_flags_say_what_the_templates_compared():
