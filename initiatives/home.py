@@ -93,8 +93,9 @@ def for_user(user, to_count: dict) -> dict:
         :LIMIT
     ]
     # The councils where the person holds the secretary's seat: a fact of their
-    # own seats, like what they have to score, not a right (the unit's staff also
-    # may take requests in, from the intake list, not from this panel).
+    # own seats, like what they have to score, not a question of rights (the
+    # policy's "intake" rule also admits the unit's staff; this panel is the
+    # secretary's own work).
     secretary_of = [
         seat.council for seat in seats if seat.role == CouncilRole.SECRETARY
     ]
