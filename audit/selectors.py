@@ -119,7 +119,7 @@ def type_name(target_type: str) -> str:
 def _log_url(user, unit, query: dict) -> str | None:
     """The audit log filtered by `query`, for the administrators of `unit` or
     above; None for everyone else."""
-    if unit is None or not access.holds(user, unit, access.ADMIN_ROLES):
+    if unit is None or not access.can(user, "view", AuditEntry, unit=unit):
         return None
     return f"{reverse('audit:entry_list')}?{urlencode(query)}"
 

@@ -5,7 +5,6 @@ against last year, and the award dossiers waiting for them."""
 from django.utils import timezone
 
 from awards.models import AwardRound, Dossier
-from awards.permissions import KEEPER_ROLES
 from awards.report import STEP_LABELS, STEPS, change, funnel, report_url
 from units import access
 from units.models import Unit
@@ -15,11 +14,8 @@ LIMIT = 10
 
 def _kept_units(user) -> list[Unit]:
     """The highest units the user keeps the movement of (several when their
-    roles sit in separate parts of the tree)."""
-    if access.is_superuser(user):
-        return list(Unit.objects.filter(depth=1).order_by("path")[:3])
-    grants = access.grants_for(user)
-    return grants.units(grants.paths(KEEPER_ROLES))
+    roles sit in separate parts of the tree; a few roots for a superuser)."""
+    return access.highest_units(user, "view_report", Unit, roots=3)
 
 
 def for_user(user, to_count: dict) -> dict:
@@ -32,9 +28,8 @@ def for_user(user, to_count: dict) -> dict:
     this_year = timezone.localdate().year
     rows = funnel(unit, [this_year - 1, this_year])
     now, before = rows[this_year], rows[this_year - 1]
-    kept = Unit.objects.filter(access.unit_q(user, KEEPER_ROLES))
-    to_count["dossiers_waiting"] = Dossier.objects.filter(
-        addressee__in=kept, status=Dossier.Status.SENT
+    to_count["dossiers_waiting"] = access.objects_for(
+        user, "answer", Dossier.objects.filter(status=Dossier.Status.SENT)
     )
     return {
         "movement": {
@@ -52,8 +47,9 @@ def for_user(user, to_count: dict) -> dict:
             "report_url": report_url(unit, this_year),
             "others": [(other, report_url(other, this_year)) for other in others],
         },
+        # Seen by the keepers of the round's unit and above: those who run it.
         "rounds_open": access.visible(user, AwardRound)
-        .filter(unit__in=kept, status=AwardRound.Status.OPEN)
+        .filter(status=AwardRound.Status.OPEN)
         .select_related("unit")
         .order_by("deadline", "id")[:LIMIT],
     }

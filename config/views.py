@@ -41,7 +41,7 @@ def home(request):
         )
     from awards import home as awards_home
     from initiatives import home as initiatives_home
-    from units.access import roles_held
+    from units.access import may, roles_held
     from units.counts import count_together
 
     # The totals of what waits for the person are counted in one query.
@@ -49,6 +49,8 @@ def home(request):
     context = {
         # The roles are loaded once per request for the access checks.
         "roles": roles_held(request.user),
+        # A superuser holding no role is told what they are.
+        "site_admin": may(request.user, "administer"),
         **initiatives_home.for_user(request.user, to_count),
         **awards_home.for_user(request.user, to_count),
     }

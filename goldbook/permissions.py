@@ -42,6 +42,9 @@ class GoldBookPolicy(Policy):
     def unit_scopes(self):
         return {
             "write": lambda user, own: roles_q(user, STAFF_ROLES, own=own) & active_q(),
+            # The books the user keeps, a dissolved unit's too: what waits to be
+            # written in them is shown to their keepers.
+            "keep": lambda user, own: roles_q(user, STAFF_ROLES, own=own),
         }
 
 

@@ -8,7 +8,6 @@ from goldbook.models import GoldBook, GoldBookEntry
 from initiatives.models import CouncilItem
 from units import access
 from units import counts as cached_counts
-from units.access import STAFF_ROLES
 from units.models import Unit
 
 
@@ -33,7 +32,7 @@ def proposals_for(unit: Unit) -> QuerySet[CouncilItem]:
 
 def waiting_for(user) -> QuerySet[CouncilItem]:
     """Proposed entries in the books the user keeps."""
-    kept = Unit.objects.filter(access.unit_q(user, STAFF_ROLES))
+    kept = access.units_for(user, "keep", GoldBook)
     return _unwritten().filter(council__unit__in=kept)
 
 

@@ -24,7 +24,6 @@ from initiatives.models import (
     add_months,
 )
 from units import access
-from units.models import Role
 
 LIMIT = 10
 
@@ -93,6 +92,10 @@ def for_user(user, to_count: dict) -> dict:
     planned_sessions = [s for s in sessions if s.status == Session.Status.PLANNED][
         :LIMIT
     ]
+    # The councils where the person holds the secretary's seat: a fact of their
+    # own seats, like what they have to score, not a question of rights (the
+    # policy's "intake" rule also admits the unit's staff; this panel is the
+    # secretary's own work).
     secretary_of = [
         seat.council for seat in seats if seat.role == CouncilRole.SECRETARY
     ]
@@ -119,20 +122,17 @@ def for_user(user, to_count: dict) -> dict:
     unfiled = Registration.objects.filter(
         registrant=user, initiative__isnull=True, withdrawn_at__isnull=True
     ).order_by("expected_completion", "id")[:LIMIT]
-    ideas_waiting = Idea.objects.filter(
-        access.unit_q(user, {Role.SUPPORT_TEAM}, prefix="unit__"),
-        status=Idea.Status.OPEN,
-    ).exclude(author=user)
-    if access.grants_for(user).roles & {Role.SUPPORT_TEAM}:
-        to_count["ideas_waiting"] = ideas_waiting
+    # Ideas of the units where the person sits on the support team; counted only
+    # when they hold that role themselves (a superuser without it is not asked).
+    if access.units_for(user, "support", Idea, own=True).exists():
+        to_count["ideas_waiting"] = access.objects_for(
+            user, "support", Idea.objects.filter(status=Idea.Status.OPEN)
+        ).exclude(author=user)
     requests = list(my_requests)
     for initiative in requests:
         initiative.next_step = NEXT_STEP.get(initiative.status, "")
-    # Anyone with an active role on a unit still in being may file from it
-    # (initiatives.selectors.requests.member_units_for), read from the roles in memory.
-    can_file = access.is_superuser(user) or any(
-        membership.unit.is_active for membership in access.grants_for(user).memberships
-    )
+    # Filing from some unit (initiatives.selectors.requests.member_units_for).
+    can_file = access.can(user, "create", Initiative)
     return {
         "can_file": can_file,
         "my_requests": requests,

@@ -27,9 +27,12 @@ from initiatives.models import (
 from units import access
 from units.access import (
     ADMIN_ROLES,
+    ALL_ROLES,
     STAFF_ROLES,
     Policy,
     active_q,
+    grants_for,
+    held_q,
     holds,
     is_superuser,
     roles_q,
@@ -39,6 +42,7 @@ from units.models import Role
 
 OVERSIGHT_ROLES = frozenset({Role.OFFICER, Role.EMULATION_STAFF, Role.UNIT_ADMIN})
 COACH_ROLES = frozenset({Role.SUPPORT_TEAM, Role.OFFICER, Role.UNIT_ADMIN})
+SUPPORT_ROLES = frozenset({Role.SUPPORT_TEAM})
 
 
 def _signed_in(user) -> bool:
@@ -145,6 +149,33 @@ class InitiativePolicy(Policy):
             "view_confidential": can_see_confidential,
         }
 
+    # Filing a request (and registering or posting an idea) is done from a unit
+    # still in being on which the person holds a role themselves; a superuser
+    # files from any such unit.
+
+    @staticmethod
+    def _may_file(user, unit) -> bool:
+        if unit is None:
+            # From some unit: read from the roles in memory.
+            return is_superuser(user) or any(
+                m.unit.is_active for m in grants_for(user).memberships
+            )
+        return unit.is_active and (
+            is_superuser(user)
+            or any(m.unit_id == unit.pk for m in grants_for(user).memberships)
+        )
+
+    def unit_rules(self):
+        return {"create": self._may_file}
+
+    def unit_scopes(self):
+        # Only the units the roles are held on, with or without ``own``.
+        return {
+            "create": lambda user, own: (
+                (Q() if is_superuser(user) else held_q(user, ALL_ROLES)) & active_q()
+            ),
+        }
+
 
 class AttachmentPolicy(Policy):
     """Attachments go with their request: whoever sees the request sees its files."""
@@ -210,7 +241,15 @@ class IdeaPolicy(Policy):
                 idea.status == Idea.Status.OPEN
                 and (idea.author_id == user.pk or holds(user, idea.unit, COACH_ROLES))
             ),
+            # The support team's work: the ideas of its union and below.
+            "support": lambda user, idea: holds(user, idea.unit, SUPPORT_ROLES),
         }
+
+    def scopes(self):
+        return {"support": lambda user: unit_q(user, SUPPORT_ROLES, prefix="unit__")}
+
+    def unit_scopes(self):
+        return {"support": lambda user, own: roles_q(user, SUPPORT_ROLES, own=own)}
 
 
 # --- Councils ------------------------------------------------------------------------

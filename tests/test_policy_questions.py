@@ -8,7 +8,8 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from awards.models import AwardRound, MovementRecord, UnitRating
 from goldbook.models import GoldBook
-from initiatives.models import Council
+from initiatives.models import Council, Idea, Initiative
+from tests.factories import grant
 from units import access
 from units.models import Unit
 
@@ -153,3 +154,109 @@ def test_the_roles_held_are_the_active_ones(cast):
         (cast.tree.p1.code, "member"),
     }
     assert access.roles_held(cast.outsider) == []
+
+
+# The menus ask model-level questions under some unit, and one site-wide one.
+MENU = {
+    # who: (units, blocks, awards, audit log, administration)
+    "superuser": (True, True, True, True, True),
+    "province_admin": (True, True, True, True, False),
+    "a_staff": (True, True, True, False, False),
+    "a_officer": (True, False, True, False, False),
+    "a1_support": (True, False, False, False, False),
+    "a1_member": (True, False, False, False, False),
+    "outsider": (False, False, False, False, False),
+}
+
+
+@pytest.mark.parametrize("who", sorted(MENU))
+def test_the_menu_questions(cast, who):
+    user = getattr(cast, who)
+    asked = (
+        access.can(user, "view", Unit),
+        access.can(user, "manage_blocks", Unit),
+        access.can(user, "view_report", Unit),
+        access.can(user, "change", Unit),
+        access.may(user, "administer"),
+    )
+    assert asked == MENU[who]
+
+
+def test_a_unit_level_question_under_a_unit_is_the_rule_on_it(cast):
+    tree = cast.tree
+    assert access.can(cast.a_staff, "manage_blocks", Unit, unit=tree.a1)
+    assert not access.can(cast.a_staff, "manage_blocks", Unit, unit=tree.b)
+    assert access.can(cast.a1_member, "view", Unit, unit=tree.a1)
+    assert not access.can(cast.a1_member, "view", Unit, unit=tree.a)
+
+
+def test_a_site_wide_action_must_be_named(cast):
+    with pytest.raises(ValueError, match="No site rule 'fly'"):
+        access.may(cast.superuser, "fly")
+
+
+def test_the_highest_units(cast):
+    tree = cast.tree
+    # The province's staff also belong to P1, below the province: one top.
+    assert access.highest_units(cast.province_staff, "view", Unit) == [tree.province]
+    assert access.highest_units(cast.a_officer, "view_report", Unit) == [tree.a]
+    # A member keeps no movement.
+    assert access.highest_units(cast.a1_member, "view_report", Unit) == []
+    assert access.highest_units(cast.a1_member, "view", Unit) == [tree.a1]
+    assert access.highest_units(cast.outsider, "view", Unit) == []
+    assert access.highest_units(cast.superuser, "view", Unit) == [tree.national]
+    assert access.highest_units(cast.superuser, "view", Unit, roots=0) == []
+
+
+def test_the_highest_units_in_separate_parts_of_the_tree(cast):
+    grant(cast.a_officer, cast.tree.b1, "officer")
+    access.forget_grants(cast.a_officer)
+    assert access.highest_units(cast.a_officer, "view_report", Unit) == [
+        cast.tree.a,
+        cast.tree.b1,
+    ]
+
+
+def test_filing_is_from_a_unit_ones_own_role_is_held_on(cast):
+    tree = cast.tree
+    assert access.can(cast.a1_member, "create", Initiative)
+    assert access.can_create(cast.a1_member, Initiative, tree.a1)
+    # Not from a unit above or beside it, nor for someone with no role.
+    assert not access.can_create(cast.a1_member, Initiative, tree.a)
+    assert not access.can(cast.outsider, "create", Initiative)
+    assert codes(access.units_for(cast.province_admin, "create", Initiative)) == (
+        named(cast, "province", "p1")
+    )
+    assert codes(access.units_for(cast.superuser, "create", Initiative)) == codes(
+        Unit.objects.all()
+    )
+    assert access.can_create(cast.superuser, Initiative, tree.b1)
+
+
+def test_no_filing_from_a_dissolved_unit(cast):
+    unit = cast.tree.a1
+    unit.dissolved_on = timezone.localdate()
+    unit.save(update_fields=["dissolved_on"])
+    access.forget_grants(cast.a1_member)
+    assert not access.can(cast.a1_member, "create", Initiative)
+    assert not access.can_create(cast.superuser, Initiative, unit)
+    assert not access.units_for(cast.a1_member, "create", Initiative)
+
+
+def test_the_support_team_and_its_ideas(cast):
+    tree = cast.tree
+    mine = Idea.objects.create(
+        unit=tree.a1, author=cast.a1_member, title="Ý tưởng", description="Mô tả"
+    )
+    elsewhere = Idea.objects.create(
+        unit=tree.b1, author=cast.b1_member, title="Khác", description="Mô tả"
+    )
+    assert list(access.objects_for(cast.a1_support, "support", Idea)) == [mine]
+    assert access.can(cast.a1_support, "support", mine)
+    assert not access.can(cast.a1_support, "support", elsewhere)
+    # An officer coaches ideas too, but is not on the support team.
+    assert not access.objects_for(cast.a_officer, "support", Idea).exists()
+    assert codes(access.units_for(cast.a1_support, "support", Idea, own=True)) == (
+        named(cast, "a1")
+    )
+    assert not access.units_for(cast.superuser, "support", Idea, own=True).exists()

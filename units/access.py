@@ -14,6 +14,10 @@ One module answers every "may I" for every app; views ask it and nothing else:
 - ``units_for(user, action, Model)`` is the units under which the user may do a
   model-level action (``own=True``: only the units their own roles are held on,
   the starting points offered on a page, not every unit below them);
+- ``highest_units(user, action, Model)`` is the top-most of those units (the
+  roots for a superuser): where a tree, a list of pages or a report starts;
+- ``may(user, action)`` asks about the site as a whole, beyond any unit (e.g.
+  ``"administer"``: the site's administration); its actions are ``SITE_RULES``;
 - ``get_for_user(user, queryset, action, **lookup)`` fetches one object for a view:
   out of scope is a 404, in scope but not allowed is a 403;
 - ``roles_held(user)`` is the user's active roles, to show them (not to decide).
@@ -24,6 +28,11 @@ reaches every unit below it. Each app registers a policy for its models with
 tables: ``rules`` (on one object), ``unit_rules`` (on the model under a unit),
 ``scopes`` (the objects, as a filter) and ``unit_scopes`` (the units, as a
 filter). The policies are built from the helpers here; views never read roles.
+
+The menus and the home page ask the same questions: a menu entry is a
+model-level question under some unit (``can(user, "view_report", Unit)``), a
+panel is ``objects_for`` or ``units_for``. Views, home panels, context
+processors and selectors never read roles (tests/test_policy_boundary.py).
 """
 
 from abc import ABC, abstractmethod
@@ -302,6 +311,38 @@ def units_for(
     return Unit.objects.filter(policy_for(model).unit_scope(user, action, own))
 
 
+def highest_units(
+    user, action: str, model: type[models.Model], *, roots: int | None = None
+) -> list[Unit]:
+    """Return the top-most of the units the user's own roles give the model-level
+    action on (several when they sit in separate parts of the tree), by path; for
+    a superuser, the roots (at most ``roots`` of them when given)."""
+    if is_superuser(user):
+        found = Unit.objects.filter(depth=1).order_by("path")
+        return list(found[:roots] if roots is not None else found)
+    top: list[Unit] = []
+    for unit in units_for(user, action, model, own=True).order_by("path"):
+        if not any(unit.path.startswith(t.path) for t in top):
+            top.append(unit)
+    return top
+
+
+# Questions about the site as a whole: action -> function(user) -> bool.
+SITE_RULES: dict[str, Callable] = {
+    # The site's own administration (the Django admin), beyond any unit.
+    "administer": lambda user: is_superuser(user),
+}
+
+
+def may(user, action: str) -> bool:
+    """Say whether the user may do a site-wide action (``SITE_RULES``)."""
+    try:
+        rule = SITE_RULES[action]
+    except KeyError:
+        raise ValueError(f"No site rule {action!r}") from None
+    return bool(rule(user))
+
+
 def get_for_user(user, queryset_or_model, action: str | None = None, **lookup):
     """Fetch one object for a view: 404 outside the user's scope, 403 if not allowed."""
     queryset = visible(user, queryset_or_model)
@@ -354,10 +395,36 @@ class UnitPolicy(Policy):
             ),
         }
 
+    @staticmethod
+    def _somewhere(roles, rule: Callable) -> Callable:
+        """A model-level rule: with no unit, whether the roles are held on some
+        unit (a menu entry); under a unit, the rule on that unit."""
+        return lambda user, unit: (
+            holds_any(user, roles) if unit is None else rule(user, unit)
+        )
+
+    def unit_rules(self):
+        rules = self.rules()
+        return {
+            "view": self._somewhere(ALL_ROLES, rules["view"]),
+            "view_report": self._somewhere(PEOPLE_ROLES, rules["view_report"]),
+            "change": self._somewhere(ADMIN_ROLES, rules["change"]),
+            "manage_blocks": self._somewhere(STAFF_ROLES, rules["manage_blocks"]),
+        }
+
     def scopes(self):
         return {
             "view": lambda user: unit_q(user, ALL_ROLES),
+            "view_people": lambda user: unit_q(user, PEOPLE_ROLES),
             "view_report": lambda user: unit_q(user, PEOPLE_ROLES),
+            "change": lambda user: unit_q(user, ADMIN_ROLES) & active_q(),
+        }
+
+    def unit_scopes(self):
+        # The starting points of the tree and of the movement report.
+        return {
+            "view": lambda user, own: roles_q(user, ALL_ROLES, own=own),
+            "view_report": lambda user, own: roles_q(user, PEOPLE_ROLES, own=own),
         }
 
 

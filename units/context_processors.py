@@ -1,28 +1,25 @@
-"""Template context shared by every page: what the navigation may offer."""
+"""Template context shared by every page: what the navigation may offer.
 
-from units.access import (
-    ADMIN_ROLES,
-    PEOPLE_ROLES,
-    STAFF_ROLES,
-    grants_for,
-    is_superuser,
-)
+Each entry is a question to the access policy: a model-level action under some
+unit, or a site-wide one."""
+
+from units import access
+from units.models import Unit
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
-    roles = grants_for(user).roles
-    superuser = is_superuser(user)
     return {
         "nav": {
-            "units": bool(roles) or superuser,
-            "blocks": bool(roles & STAFF_ROLES) or superuser,
+            "units": access.can(user, "view", Unit),
+            "blocks": access.can(user, "manage_blocks", Unit),
             # Officers, emulation staff and admins keep the movement's records
             # and run award rounds.
-            "awards": bool(roles & PEOPLE_ROLES) or superuser,
-            "admin": superuser,
-            "unit_admin": bool(roles & ADMIN_ROLES) or superuser,
+            "awards": access.can(user, "view_report", Unit),
+            "admin": access.may(user, "administer"),
+            # The audit log: read by the administrators of a unit.
+            "unit_admin": access.can(user, "change", Unit),
         }
     }

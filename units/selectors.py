@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from core.text import search_terms
 from units import access
-from units.access import ADMIN_ROLES, ALL_ROLES, grants_for, is_superuser
 from units.models import (
     ALLOWED_PARENT_KINDS,
     EmulationBlock,
@@ -22,12 +21,7 @@ from units.models import (
 
 def top_units_for_user(user) -> list[Unit]:
     """Return the highest units the user holds a role on (the roots for superusers)."""
-    if is_superuser(user):
-        return list(Unit.objects.get_root_nodes())
-    paths = grants_for(user).paths(ALL_ROLES)
-    if not paths:
-        return []
-    return list(Unit.objects.filter(path__in=paths))
+    return access.highest_units(user, "view", Unit)
 
 
 @dataclass
@@ -167,7 +161,7 @@ def ancestors_for_user(user, unit: Unit) -> list[Unit]:
     paths = unit.ancestor_paths()
     ancestors = list(Unit.objects.filter(path__in=paths).order_by("depth"))
     for ancestor in ancestors:
-        ancestor.in_scope = access.holds(user, ancestor, ALL_ROLES)
+        ancestor.in_scope = access.can(user, "view", ancestor)
     return ancestors
 
 
@@ -179,7 +173,7 @@ def people_list_for_user(
     Each person carries `unit_roles`: their active roles within the listed units.
     """
     where = Q(unit__path__startswith=unit.path) if include_subunits else Q(unit=unit)
-    where &= access.unit_q(user, access.PEOPLE_ROLES, prefix="unit__")
+    where &= Q(unit__in=access.objects_for(user, "view_people", Unit))
     in_scope = Membership.objects.active().filter(where)
     people = User.objects.filter(pk__in=in_scope.values("user_id"))
     for term in search_terms(query):
@@ -214,7 +208,8 @@ def memberships_of(person: User) -> QuerySet[Membership]:
 
 
 def _admin_units(user) -> QuerySet[Unit]:
-    return Unit.objects.filter(access.unit_q(user, ADMIN_ROLES)).active()
+    """The units the user may change (administer): where a unit may go."""
+    return access.objects_for(user, "change", Unit)
 
 
 def move_targets(user, unit: Unit) -> QuerySet[Unit]:

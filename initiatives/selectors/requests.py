@@ -128,13 +128,7 @@ def idea_comments(idea: Idea) -> QuerySet[IdeaComment]:
 
 def member_units_for(user) -> QuerySet[Unit]:
     """The active units where the user holds a role: where they may file or post."""
-    if access.is_superuser(user):
-        units = Unit.objects.all()
-    else:
-        units = Unit.objects.filter(
-            memberships__user=user, memberships__ended_on__isnull=True
-        ).distinct()
-    return units.active().order_by("path")
+    return access.units_for(user, "create", Initiative).order_by("path")
 
 
 def recognising_units_for(units: QuerySet[Unit]) -> QuerySet[Unit]:
