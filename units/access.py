@@ -320,10 +320,18 @@ def highest_units(
     if is_superuser(user):
         found = Unit.objects.filter(depth=1).order_by("path")
         return list(found[:roots] if roots is not None else found)
+    # The units the user holds roles on are already loaded with the roles: each
+    # is asked the model-level rule in memory, with no query. A unit below one
+    # already kept adds nothing; one whose own roles do not give the action but
+    # sits below one that does is covered by that one, met first by path.
+    policy = policy_for(model)
+    held = {m.unit.path: m.unit for m in grants_for(user).memberships}
     top: list[Unit] = []
-    for unit in units_for(user, action, model, own=True).order_by("path"):
-        if not any(unit.path.startswith(t.path) for t in top):
-            top.append(unit)
+    for path in sorted(held):
+        if any(path.startswith(t.path) for t in top):
+            continue
+        if policy.can_under(user, action, held[path]):
+            top.append(held[path])
     return top
 
 
