@@ -11,8 +11,9 @@ table), it is refused when it carries code that could run on a reader's computer
   dictionaries packed in compressed object streams are read too. A link (``/URI``)
   or an opening view (``/OpenAction`` without a script) is no code;
 - a file that is two formats at once: a PDF header where a reader still takes it
-  (in the first 1024 bytes) in a file that does not start with it, or a ZIP archive
-  (its end record or a local file header) inside a PDF or an image.
+  (in the first 1024 bytes) in a file that does not start with it, anything after
+  the end of a ZIP archive or a PDF in its comment, or a ZIP archive (its end
+  record or a local file header) inside a PDF or an image.
 
 A file that cannot be read far enough to tell (an object stream packed with other
 filters, or encrypted) is refused too: what cannot be checked is not taken.
@@ -116,7 +117,7 @@ def _positions(data: bytes, needle: bytes):
 def _is_end_record(data: bytes, at: int) -> bool:
     if at + 22 > len(data):
         return False
-    if data[max(0, at - 20) : at - 16] == ZIP64_LOCATOR:
+    if at >= 20 and data[at - 20 : at - 16] == ZIP64_LOCATOR:
         return True
     _disk, _cd_disk, _here, total, size, offset, _comment = struct.unpack_from(
         "<HHHHIIH", data, at + 4
@@ -158,6 +159,8 @@ CONTENT_TYPES_LIMIT = 1024 * 1024
 
 
 def _code_in_package(data: bytes) -> str | None:
+    if _after_archive(data):
+        return TWO_FORMATS
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
@@ -173,6 +176,20 @@ def _code_in_package(data: bytes) -> str | None:
                 if problem is not None:
                     return problem
     return None
+
+
+def _after_archive(data: bytes) -> bool:
+    """Whether the archive ends before the file does, or its comment holds a PDF:
+    a second file after the first."""
+    start = max(0, len(data) - 22 - 0xFFFF)
+    for at in _positions(data[start:], ZIP_END):
+        at += start
+        if not _is_end_record(data, at):
+            continue
+        comment = struct.unpack_from("<H", data, at + 20)[0]
+        tail = data[at + 22 :]
+        return PDF_MAGIC in tail or bool(tail[comment:].strip(b"\x00"))
+    return False
 
 
 def _code_in_content_types(archive: zipfile.ZipFile, member) -> str | None:

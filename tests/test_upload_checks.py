@@ -49,6 +49,11 @@ HOSTILE = {
         samples.docx_with_pdf_header,
         checks.TWO_FORMATS,
     ),
+    "Word file with a PDF after it": (samples.docx_with_pdf_after, checks.TWO_FORMATS),
+    "Word file with a PDF in its comment": (
+        samples.docx_with_pdf_in_comment,
+        checks.TWO_FORMATS,
+    ),
     "PNG with a ZIP appended": (samples.png_with_zip, checks.TWO_FORMATS),
     "JPEG with a ZIP appended": (samples.jpeg_with_zip, checks.TWO_FORMATS),
 }

@@ -103,6 +103,23 @@ def docx_with_pdf_header() -> bytes:
     return repack(plain_docx(), first=("a.txt", pdf_with(b"<< /S /URI >>")))
 
 
+def docx_with_pdf_after() -> bytes:
+    """A Word file with a PDF after its end."""
+    return plain_docx() + pdf_with(b"<< /S /URI >>")
+
+
+def docx_with_pdf_in_comment() -> bytes:
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain_docx())) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.comment = pdf_with(b"<< /S /URI >>")
+    return output.getvalue()
+
+
 # --- PDF -----------------------------------------------------------------------------
 
 
