@@ -84,7 +84,10 @@ def check_no_code(data: bytes) -> None:
 
 def code_in(data: bytes) -> str | None:
     """Return why the file carries code (one of the keys of MESSAGES), or None."""
-    if data[:PDF_HEADER_WINDOW].find(PDF_MAGIC) > 0:
+    header = data[:PDF_HEADER_WINDOW].find(PDF_MAGIC)
+    # Blank space before the header is careless, not a second format (and the
+    # file is no PDF for the type check either).
+    if header > 0 and data[:header].strip(b" \t\r\n\x00\xef\xbb\xbf"):
         return TWO_FORMATS
     if data.startswith(ZIP_LOCAL):
         return _code_in_package(data)

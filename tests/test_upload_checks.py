@@ -208,3 +208,4 @@ def test_a_pdf_header_late_in_the_first_kilobyte_makes_two_formats():
     csv = "Mã đơn vị,Họ và tên\n".encode() + b"x" * 900 + b"%PDF-1.4\n"
     assert checks.code_in(csv) == checks.TWO_FORMATS
     assert checks.code_in(b"x" * 1100 + b"%PDF-1.4\n") is None
+    assert checks.code_in(b"\r\n  " + samples.pdf_with_links()) is None
