@@ -201,10 +201,16 @@ def _code_in_content_types(archive: zipfile.ZipFile, member) -> str | None:
     try:
         with archive.open(member) as handle:
             raw = handle.read(CONTENT_TYPES_LIMIT + 1)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
+    except (
+        zipfile.BadZipFile,
+        RuntimeError,
+        NotImplementedError,
+        OSError,
+        zlib.error,
+        EOFError,
+        ValueError,
+    ):
         return UNCHECKABLE  # encrypted, damaged or packed by an unknown method
-    except (zlib.error, EOFError, ValueError):
-        return UNCHECKABLE
     if len(raw) > CONTENT_TYPES_LIMIT:
         return UNCHECKABLE
     text = _xml_text(raw).lower()
