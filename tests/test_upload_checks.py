@@ -209,3 +209,16 @@ def test_a_pdf_header_late_in_the_first_kilobyte_makes_two_formats():
     assert checks.code_in(csv) == checks.TWO_FORMATS
     assert checks.code_in(b"x" * 1100 + b"%PDF-1.4\n") is None
     assert checks.code_in(b"\r\n  " + samples.pdf_with_links()) is None
+
+
+def test_content_types_declaring_entities_are_not_checked():
+    """An entity could spell a macro content type where no letter shows it."""
+    with zipfile.ZipFile(io.BytesIO(samples.plain_docx())) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace(
+        "<Types ",
+        '<!DOCTYPE Types [<!ENTITY m "macroEnabled">]><Types ',
+    )
+    parts["[Content_Types].xml"] = types.encode()
+    assert checks.code_in(samples.zip_archive(parts)) == checks.UNCHECKABLE
