@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.text import nfc
+from core.upload_checks import check_no_code
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def display_name(name: str | None, kind: FileType) -> str:
 
 
 def read_checked(upload) -> tuple[bytes, FileType]:
-    """Read an upload within the size limit and recognise it; refuse anything else."""
+    """Read an upload within the size limit and recognise it; refuse anything else,
+    and any file that carries code (core.upload_checks)."""
     limit = settings.UPLOAD_MAX_MB * 1024 * 1024
     data = upload.read(limit + 1)
     if len(data) > limit:
@@ -82,6 +84,8 @@ def read_checked(upload) -> tuple[bytes, FileType]:
         )
     if not data:
         raise ValidationError(_("The file is empty."), code="empty")
+    # Code is refused first, whatever the file is: the reason is then the code.
+    check_no_code(data)
     kind = detect(data)
     if kind is None:
         raise ValidationError(

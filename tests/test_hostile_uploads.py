@@ -1,10 +1,13 @@
 """Hostile files at every upload point of the site.
 
 Each point takes (a) a shell script named .pdf, (b) an SVG with an onload script
-named .png, (c) a file one byte over UPLOAD_MAX_MB and, for spreadsheet imports,
-(d) a script named .xlsx. Each is refused without a server error, with a clear
-message in Vietnamese (the default language), no new row for the feature and no
-file left in MEDIA_ROOT.
+named .png, (c) a file one byte over UPLOAD_MAX_MB, for spreadsheet imports (d) a
+script named .xlsx, and (e) every file that carries code (CODE_CASES: Word and
+Excel files with macros or ActiveX, PDFs with JavaScript, launch actions or
+embedded files, names hex-escaped or packed in object streams, and files that are
+two formats at once). Each is refused without a server error, with a clear message
+in Vietnamese (the default language) saying why, no new row for the feature and no
+file left in MEDIA_ROOT. Legitimate files of every kind are taken at every point.
 
 UPLOADS, just below, names every upload point. Two checks keep it complete: the
 URL resolver is scanned for views whose own code reads request.FILES, and the
@@ -44,6 +47,7 @@ from awards.forms.records import PactForm, RatingsImportForm, RecordForm
 from awards.models import AwardForm
 from initiatives.forms.requests import AttachmentForm
 from initiatives.models import Attachment
+from tests import upload_samples as samples
 from tests.awards.conftest import movement, selected_round  # noqa: F401 (fixtures)
 from tests.initiatives.helpers import make_request
 from units.forms import ImportUploadForm
@@ -116,9 +120,140 @@ CASES = {
 DOCUMENT_CASES = ["script named .pdf", "svg named .png", "one byte over the limit"]
 SPREADSHEET_CASES = [*DOCUMENT_CASES, "script named .xlsx"]
 
+# Files that carry code, refused at every point for it: name -> (file name,
+# content, the type the browser claims, the message that says why).
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MACROS = (
+    "This Word or Excel file contains macros or ActiveX controls, code that runs "
+    "on the reader's computer. Save it as a plain .docx or .xlsx file without "
+    "macros and upload that."
+)
+PDF_SCRIPT = (
+    "This PDF contains JavaScript, code that runs when it is opened. Print it to "
+    "a new PDF without scripts and upload that."
+)
+PDF_LAUNCH = (
+    "This PDF contains an action that starts a program on the reader's computer. "
+    "Print it to a new PDF and upload that."
+)
+PDF_EMBEDDED = (
+    "This PDF carries other files or media inside it. Upload those files "
+    "separately, and the PDF printed again without them."
+)
+TWO_FORMATS = (
+    "This file is two formats at once (for example a PDF that is also a ZIP "
+    "archive), a way of hiding code. Save it again from the program that made it "
+    "and upload that."
+)
+UNCHECKABLE = (
+    "Parts of this file are packed in a way that cannot be checked for code. Save "
+    "or print it again from the program that made it and upload that."
+)
+CODE = {
+    "Word file with a VBA project": (
+        "bao-cao.docx",
+        samples.docx_with_vba_project,
+        WORD,
+        MACROS,
+    ),
+    ".docm renamed .docx": ("bao-cao.docx", samples.docm_renamed_docx, WORD, MACROS),
+    "Word file with an ActiveX control": (
+        "bao-cao.docx",
+        samples.docx_with_activex,
+        WORD,
+        MACROS,
+    ),
+    ".xlsm renamed .xlsx": ("so-lieu.xlsx", samples.xlsm_renamed_xlsx, EXCEL, MACROS),
+    "PDF with JavaScript": (
+        "to-trinh.pdf",
+        samples.pdf_with_javascript,
+        "application/pdf",
+        PDF_SCRIPT,
+    ),
+    "PDF with a hex-escaped JavaScript name": (
+        "to-trinh.pdf",
+        samples.pdf_with_escaped_javascript,
+        "application/pdf",
+        PDF_SCRIPT,
+    ),
+    "PDF with JavaScript in a compressed object stream": (
+        "to-trinh.pdf",
+        samples.pdf_with_javascript_in_object_stream,
+        "application/pdf",
+        PDF_SCRIPT,
+    ),
+    "PDF with a launch action": (
+        "to-trinh.pdf",
+        samples.pdf_with_launch,
+        "application/pdf",
+        PDF_LAUNCH,
+    ),
+    "PDF with a hex-escaped launch action": (
+        "to-trinh.pdf",
+        samples.pdf_with_escaped_launch,
+        "application/pdf",
+        PDF_LAUNCH,
+    ),
+    "PDF with an embedded file": (
+        "hoa-don.pdf",
+        samples.pdf_with_embedded_file,
+        "application/pdf",
+        PDF_EMBEDDED,
+    ),
+    "PDF with hex-escaped embedded file names": (
+        "hoa-don.pdf",
+        samples.pdf_with_escaped_embedded_file,
+        "application/pdf",
+        PDF_EMBEDDED,
+    ),
+    "PDF with rich media": (
+        "video.pdf",
+        samples.pdf_with_rich_media,
+        "application/pdf",
+        PDF_EMBEDDED,
+    ),
+    "PDF with an object stream packed past checking": (
+        "to-trinh.pdf",
+        samples.pdf_with_hex_packed_object_stream,
+        "application/pdf",
+        UNCHECKABLE,
+    ),
+    "PDF that is also a ZIP": (
+        "minh-chung.pdf",
+        samples.pdf_that_is_a_zip,
+        "application/pdf",
+        TWO_FORMATS,
+    ),
+    "Word file that is also a PDF": (
+        "bao-cao.docx",
+        samples.docx_with_pdf_header,
+        WORD,
+        TWO_FORMATS,
+    ),
+    "PNG with a ZIP appended": (
+        "anh-chup.png",
+        samples.png_with_zip,
+        "image/png",
+        TWO_FORMATS,
+    ),
+    "JPEG with a ZIP appended": (
+        "anh-chup.jpg",
+        samples.jpeg_with_zip,
+        "image/jpeg",
+        TWO_FORMATS,
+    ),
+}
+CASES.update(
+    {case: (name, build, kind) for case, (name, build, kind, _m) in CODE.items()}
+)
+CODE_CASES = list(CODE)
+
 
 def cases_of(point: str) -> list[str]:
-    return DOCUMENT_CASES if UPLOADS[point][2] == DOCUMENT else SPREADSHEET_CASES
+    if UPLOADS[point][2] == DOCUMENT:
+        return [*DOCUMENT_CASES, *CODE_CASES]
+    return [*SPREADSHEET_CASES, *CODE_CASES]
 
 
 # --- What is expected ---------------------------------------------------------------
@@ -141,9 +276,11 @@ def vi(message: str, **values) -> str:
 def expected_message(point: str, case: str) -> str:
     """A document or workbook is refused on its content; a table is read as CSV
     too, so text that is not the template's table is refused for its columns.
-    Any file is refused for its size first."""
+    Any file is refused for its size first, then a file carrying code for it."""
     if case == "one byte over the limit":
         return vi(TOO_LARGE, mb=MAX_MB)
+    if case in CODE:
+        return vi(CODE[case][3])
     if UPLOADS[point][2] == TABLE:
         return vi(COLUMN_MISSING, title="Mã đơn vị")
     return vi(TYPE_REFUSED)
@@ -523,12 +660,8 @@ def test_a_hostile_file_is_refused_clearly_and_leaves_nothing(
     assert stored_files() == before_files
 
 
-@pytest.mark.parametrize("point", UPLOADS)
-def test_the_same_post_with_a_good_file_is_taken(point, cast, client_for, request):
-    """The control: every other field of the posts above is right, so what is
-    refused there is the file alone."""
+def assert_taken(point, name, content, cast, client_for, request):
     posted = PREPARE[point](cast, request)
-    name, content = GOOD_FILES.get(point, ("minh-chung.pdf", PDF_HEAD))
     client = client_for(posted.user)
     before_rows, before_files = row_counts(), stored_files()
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
@@ -544,7 +677,71 @@ def test_the_same_post_with_a_good_file_is_taken(point, cast, client_for, reques
         assert len(stored_files() - before_files) == 1
 
 
-@pytest.mark.parametrize("case", SPREADSHEET_CASES)
+@pytest.mark.parametrize("point", UPLOADS)
+def test_the_same_post_with_a_good_file_is_taken(point, cast, client_for, request):
+    """The control: every other field of the posts above is right, so what is
+    refused there is the file alone."""
+    name, content = GOOD_FILES.get(point, ("minh-chung.pdf", PDF_HEAD))
+    assert_taken(point, name, content, cast, client_for, request)
+
+
+# Files as offices make them, with nothing that runs: name -> (file name, content).
+LEGITIMATE_DOCUMENTS = {
+    "plain Word file with a picture": ("bao-cao.docx", samples.plain_docx),
+    "Excel file": ("so-lieu.xlsx", samples.plain_xlsx),
+    "PDF with a link, an outline and an opening view": (
+        "minh-chung.pdf",
+        samples.pdf_with_links,
+    ),
+    "PDF in compressed object streams, with links": (
+        "ban-in.pdf",
+        samples.weasyprint_pdf,
+    ),
+    "PNG photo": ("anh-chup.png", lambda: samples.noise_image("PNG")),
+    "JPEG photo": ("anh-chup.jpg", lambda: samples.noise_image("JPEG")),
+}
+UNITS_COLUMNS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã đơn vị cấp trên"]
+LEGITIMATE_TABLES = {
+    "units import": (
+        "don-vi.xlsx",
+        lambda: samples.plain_xlsx(
+            UNITS_COLUMNS, ["CB-A-N1", "Công đoàn Trường Mới", "CĐCS", "CB-A"]
+        ),
+    ),
+    "people import": (
+        "nguoi.xlsx",
+        lambda: samples.plain_xlsx(["Mã đơn vị", "Họ và tên"], ["CB-A1", "Lê Văn Mới"]),
+    ),
+}
+
+
+def legitimate_files() -> list:
+    params = []
+    for point, (_url_name, _form, takes) in UPLOADS.items():
+        if takes == DOCUMENT:
+            cases = [
+                case
+                for case, (name, _build) in LEGITIMATE_DOCUMENTS.items()
+                # The signed decision is taken as a PDF only.
+                if point != "award decision (dossier)" or name.endswith(".pdf")
+            ]
+            params += [pytest.param(point, c, id=f"{point}-{c}") for c in cases]
+        elif point in LEGITIMATE_TABLES:
+            params.append(pytest.param(point, "Excel workbook", id=point))
+    return params
+
+
+@pytest.mark.parametrize(("point", "case"), legitimate_files())
+def test_legitimate_files_are_taken(point, case, cast, client_for, request):
+    """The checks for code refuse none of the files offices make."""
+    if point in LEGITIMATE_TABLES:
+        name, build = LEGITIMATE_TABLES[point]
+    else:
+        name, build = LEGITIMATE_DOCUMENTS[case]
+    assert_taken(point, name, build(), cast, client_for, request)
+
+
+@pytest.mark.parametrize("case", [*SPREADSHEET_CASES, *CODE_CASES])
 @pytest.mark.parametrize("point", ["units import", "people import"])
 def test_a_refused_import_keeps_only_its_invalid_check(point, case, cast, client_for):
     """The unit import keeps each check as a batch to show its problems: a

@@ -10,11 +10,13 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import nfc
+from core.upload_checks import check_no_code
 from units import services
 from units.imports._common import _problem, _scope_units
 from units.imports.columns import COLUMNS
@@ -92,7 +94,10 @@ def check_upload(*, unit: Unit, kind: str, upload, actor: User) -> ImportBatch:
         ]
     else:
         try:
+            check_no_code(data)
             table = read_table(data)
+        except ValidationError as error:
+            problems = [_problem(None, "", error.messages[0])]
         except UnreadableFileError as error:
             problems = [_problem(None, "", str(error))]
         else:
