@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.log import model_labels
 from audit.models import Action
-from units.forms import SubtreeFilterForm
+from units.forms import SearchField, SubtreeFilterForm
 
 # Dates a log can hold (the calendar's ends would overflow the day arithmetic).
 DATE_RANGE = [
@@ -18,7 +18,7 @@ DATE_RANGE = [
 
 
 class AuditFilterForm(SubtreeFilterForm):
-    q = forms.CharField(label=_("Who or what"), max_length=200, required=False)
+    q = SearchField(label=_("Who or what"))
     action = forms.ChoiceField(label=_("Action"), required=False)
     target_type = forms.ChoiceField(label=_("Record type"), required=False)
     target_id = forms.CharField(label=_("Record no."), max_length=40, required=False)

@@ -1,16 +1,21 @@
 """Project-wide middleware and request helpers."""
 
+import logging
 import time
 from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import connections
+from django.db import OperationalError, connections
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 
 from core.net import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 class LanguageMiddleware:
@@ -33,6 +38,53 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# What SQLite says when a write could not get the database's write lock: "database
+# is locked" after the busy timeout (settings: OPTIONS["timeout"]), "database
+# table is locked" when connections share a cache (the test suite's database).
+DATABASE_BUSY = ("database is locked", "database table is locked")
+# Seconds after which a browser or a script may send the request again.
+BUSY_RETRY_AFTER = 5
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """Whether the error is SQLite refusing a write because another one holds
+    the lock: a moment later the same request succeeds."""
+    return isinstance(error, OperationalError) and str(error).startswith(DATABASE_BUSY)
+
+
+def busy_response(request):
+    """The short "busy, try again in a few seconds" page, answered with 503."""
+    logger.warning("Database busy: %s %s answered 503", request.method, request.path)
+    # Rendered without the request, as Django's own 500 page: the context
+    # processors would ask the database again.
+    response = HttpResponse(
+        loader.render_to_string("503.html", {"retry_after": BUSY_RETRY_AFTER}),
+        status=503,
+    )
+    response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """Answer a request whose write waited in vain for SQLite's write lock
+    (another request or an import was writing) with a short page asking to try
+    again, status 503, instead of a server error. Every other error goes on to
+    Django's handling unchanged. A lock met outside the view (a middleware
+    saving the session) is answered the same way by config.views.server_error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_busy(exception):
+            return busy_response(request)
+        return None
 
 
 class ContentSecurityPolicyMiddleware:

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LanguageMiddleware",
+    # A write that waited in vain for SQLite's lock answers 503, not 500.
+    "config.middleware.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,6 +143,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE avoids "database is locked" on upgrade from read to write.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        # A write waits this many seconds for another one to finish before it
+        # gives up with "database is locked"; the person then gets a short
+        # "busy, try again" page (config.middleware.DatabaseBusyMiddleware).
+        "timeout": 10,
     }
 elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(

@@ -50,6 +50,8 @@ account_patterns = [
     ),
 ]
 
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

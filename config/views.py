@@ -1,11 +1,27 @@
 """Project-level views: the home page, which gathers every app's work for the
-person signed in, and the health check."""
+person signed in, the health check and the server error page."""
+
+import sys
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config.middleware import busy_response, is_database_busy
+
+
+def server_error(request):
+    """Django's 500 page, except for a write that waited in vain for SQLite's
+    lock outside a view (a middleware saving the session): that is the short
+    "busy, try again" page, as DatabaseBusyMiddleware answers for the views.
+    Django calls this while it handles the exception."""
+    error = sys.exc_info()[1]
+    if error is not None and is_database_busy(error):
+        return busy_response(request)
+    return defaults.server_error(request)
 
 
 @never_cache

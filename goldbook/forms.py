@@ -10,6 +10,7 @@ from units.forms import (
     DateField,
     ListFilterForm,
     NormalizedForm,
+    SearchField,
     offer_units,
     past_or_today,
 )
@@ -74,7 +75,7 @@ class RevokeForm(NormalizedForm):
 
 
 class EntryFilterForm(ListFilterForm):
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    q = SearchField()
     unit = forms.ModelChoiceField(
         label=_("Unit (with units below)"),
         queryset=Unit.objects.none(),

@@ -186,12 +186,12 @@ def _fresh_counts():
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` run in the PostgreSQL pass; on SQLite they are
-    deselected (not skipped): `make test` runs them when DATABASE_URL is set."""
+    deselected (not skipped): `make test` runs them when DATABASE_URL is set.
+    Tests marked `sqlite` (SQLite's own locking) run in the SQLite pass only."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(
             items=[item for item in items if item not in kept]

@@ -464,8 +464,51 @@ class SubtreeFilterForm(ListFilterForm):
         offer_units(self, "unit", units)
 
 
+# Every search box takes at most this many characters.
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchField(forms.CharField):
+    """The search box of every list: at most SEARCH_MAX_LENGTH characters, said
+    in the page (maxlength) and, when a longer query arrives anyway (typed in
+    the address bar, sent by a script), by the same message under the box. The
+    list is then shown unsearched, as for any filter with a bad value. NUL
+    bytes, which no stored text holds, are dropped."""
+
+    widget = forms.SearchInput
+    default_error_messages = {
+        "max_length": _("Search words can be at most %(limit_value)d characters long.")
+    }
+
+    def __init__(self, *, label=None, **kwargs):
+        super().__init__(
+            label=label or _("Search"),
+            max_length=SEARCH_MAX_LENGTH,
+            required=False,
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+        return super().to_python(value)
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    """A list's search box alone; `label` says what it searches."""
+
+    q = SearchField()
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["q"].label = label
+
+    def query(self) -> str:
+        """The words searched for: "" when none or when the query was refused."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        return self.cleaned_data["q"]
 
 
 class LoginForm(AuthenticationForm):

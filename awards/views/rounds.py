@@ -30,7 +30,7 @@ from awards.lifecycle import round as round_lifecycle
 from awards.models import AwardForm, AwardRound, Candidate
 from core.text import search_terms, whole_number
 from units import access
-from units.forms import run_service
+from units.forms import SearchForm, run_service
 from units.models import Unit
 from units.steps import flash_errors
 
@@ -205,12 +205,13 @@ def round_detail(request, pk):
         "ticked": len(ticked),
     }
     if can_run:
-        query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+        search = SearchForm(request.GET or None, label=_("Search by name or username"))
+        query = search.query()
         taken_units = {c.unit_id for c in candidates if c.kind == "collective"}
         taken_people = {c.person_id for c in candidates if c.person_id}
         people = list(_people(award_round, query, taken_people)[: PEOPLE_SHOWN + 1])
         context.update(
-            query=query,
+            search=search,
             collective_form=CollectiveAddForm(
                 units=services.collective_choices(award_round).exclude(
                     pk__in=taken_units

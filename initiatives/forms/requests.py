@@ -18,6 +18,7 @@ from units.forms import (
     DateField,
     DecimalTextField,
     NormalizedForm,
+    SearchField,
     SubtreeFilterForm,
     normalize_text,
     offer_units,
@@ -353,7 +354,7 @@ def field_filter_choices():
 
 
 class InitiativeFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    q = SearchField()
     year = forms.TypedChoiceField(
         label=_("Year"),
         coerce=int,
@@ -407,7 +408,7 @@ class InitiativeFilterForm(forms.Form):
 class RegistrationFilterForm(SubtreeFilterForm):
     ACTIVE, WITHDRAWN = "active", "withdrawn"
 
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    q = SearchField()
     year = forms.IntegerField(
         label=_("Year"), min_value=1990, max_value=2100, required=False
     )

@@ -25,7 +25,7 @@ from initiatives.models import Idea, Initiative, Registration
 from initiatives.selectors import requests as selectors
 from initiatives.services import REGISTRATION_FIELDS
 from units import access
-from units.forms import run_service
+from units.forms import SearchForm, run_service
 from units.models import Unit
 from units.steps import flash_errors
 
@@ -151,7 +151,8 @@ def registration_withdraw(request, pk):
 def idea_list(request):
     status = request.GET.get("status")
     status = status if status in Idea.Status.values else None
-    query = request.GET.get("q", "").replace("\x00", "")[:200]
+    search = SearchForm(request.GET or None)
+    query = search.query()
     ideas = selectors.idea_list_for_user(request.user, status=status, query=query)
     page = Paginator(ideas, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -160,7 +161,7 @@ def idea_list(request):
         {
             "page": page,
             "status": status,
-            "query": query,
+            "search": search,
             "statuses": Idea.Status.choices,
             "can_post": selectors.member_units_for(request.user).exists(),
         },

@@ -31,8 +31,10 @@ def _person(request, pk, action=None) -> User:
 @require_GET
 def unit_people(request, pk):
     unit = _unit(request, pk, "view_people")
-    search = SearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
+    search = SearchForm(
+        request.GET or None, label=_("Search by name, user name, email or phone")
+    )
+    query = search.query()
     include_subunits = request.GET.get("all") == "1"
     people = selectors.people_list_for_user(
         request.user, unit=unit, query=query, include_subunits=include_subunits
