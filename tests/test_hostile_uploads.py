@@ -51,6 +51,7 @@ from tests import upload_samples as samples
 from tests.awards.conftest import movement, selected_round  # noqa: F401 (fixtures)
 from tests.initiatives.helpers import make_request
 from units.forms import ImportUploadForm
+from units.imports.columns import columns_for
 from units.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -263,7 +264,10 @@ TYPE_REFUSED = (
     "recognised by their content; this file is none of them."
 )
 TOO_LARGE = "The file is larger than %(mb)d MB."
-COLUMN_MISSING = 'Required column "%(title)s" is missing.'
+NO_HEADER = (
+    "No header row was found in the first %(count)d rows. The header row must "
+    "name the columns: %(expected)s."
+)
 
 
 def vi(message: str, **values) -> str:
@@ -275,14 +279,18 @@ def vi(message: str, **values) -> str:
 
 def expected_message(point: str, case: str) -> str:
     """A document or workbook is refused on its content; a table is read as CSV
-    too, so text that is not the template's table is refused for its columns.
-    Any file is refused for its size first, then a file carrying code for it."""
+    too, so text that is not the template's table is refused for its header:
+    the message names the columns looked for and the rows searched. Any file is
+    refused for its size first, then a file carrying code for it."""
     if case == "one byte over the limit":
         return vi(TOO_LARGE, mb=MAX_MB)
     if case in CODE:
         return vi(CODE[case][3])
     if UPLOADS[point][2] == TABLE:
-        return vi(COLUMN_MISSING, title="Mã đơn vị")
+        kind = "units" if point == "units import" else "people"
+        lines = len(CASES[case][1]().splitlines())
+        expected = ", ".join(c.label for c in columns_for(kind))
+        return vi(NO_HEADER, count=min(20, lines), expected=expected)
     return vi(TYPE_REFUSED)
 
 
@@ -583,6 +591,7 @@ def test_the_table_covers_every_file_field_of_the_models():
         "awards.awarddecision",  # award decision
         "documents.issueddocument",  # rendered by the application, not uploaded
         "jobs.job",  # a print made by the worker, not uploaded
+        "units.importbatch",  # a workbook of several sheets, kept by its check
     }
 
 

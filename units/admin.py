@@ -189,3 +189,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # A batch may keep the uploaded workbook: shown here, never changed.
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -359,6 +359,20 @@ class ImportUploadForm(forms.Form):
     )
 
 
+class ImportSheetForm(forms.Form):
+    """Check a kept workbook again, reading another of its visible sheets."""
+
+    source = forms.IntegerField(widget=forms.HiddenInput)
+    sheet = forms.ChoiceField(label=_("Sheet to read"))
+
+    def __init__(self, *args, batch: ImportBatch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].initial = batch.pk
+        self.fields["sheet"].choices = [
+            (name, name) for name in batch.sheets if name != batch.sheet
+        ]
+
+
 class QuickSelect(forms.Select):
     """A select written in Python rather than by a template per option: the
     filters of the lists offer hundreds of options on every page view."""

@@ -559,6 +559,13 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list, blank=True)
     notices = models.JSONField(default=list, blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # Of a workbook: the sheet read and every visible sheet, in order. A workbook
+    # with more than one is kept, to be checked again reading another sheet.
+    sheet = models.CharField(_("sheet"), max_length=255, blank=True)
+    sheets = models.JSONField(default=list, blank=True)
+    upload = models.FileField(
+        _("file"), upload_to="imports/%Y/%m/", max_length=200, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

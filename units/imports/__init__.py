@@ -6,9 +6,11 @@ applied, and applying checks everything again and writes all rows in one
 transaction, or none.
 
 - ``columns``: the columns of each kind of file and the words staff write in them;
-- ``reading``: reading an .xlsx or CSV file into a table, matching its header;
+- ``reading``: reading a visible sheet of an .xlsx file, or a CSV file, into a
+  table, finding its header (under a title block) and matching it;
 - ``unit_rows`` and ``people_rows``: checking the rows of each kind of file;
-- ``batches``: checking an upload into a batch, applying it, showing its rows;
+- ``batches``: checking an upload into a batch (or a kept workbook again, reading
+  another sheet), applying it, showing its rows;
 - ``template``: the empty templates to download;
 - ``_common``: helpers shared by the reading, the checking and the applying.
 """

@@ -8,9 +8,11 @@ transaction, or none.
 
 import datetime
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,10 +28,40 @@ from units.imports.unit_rows import check_unit_rows
 from units.models import ImportBatch, Membership, Role, Unit, UnitKind, User
 
 
+def _sheet_notices(table: Table) -> list[str]:
+    """What of the file was not read, said rather than left silently."""
+    notices = []
+    if table.hidden:
+        notices.append(
+            _("Hidden sheets are never read: %(sheets)s.")
+            % {"sheets": ", ".join(f"“{name}”" for name in table.hidden)}
+        )
+    if table.also:
+        notices.append(
+            _(
+                "The sheets %(sheets)s also hold this import's columns; their rows "
+                "are not in this check. To import them, choose their sheet on this "
+                "page and check it."
+            )
+            % {"sheets": ", ".join(f"“{name}”" for name in table.also)}
+        )
+    if table.header_found and table.above:
+        notices.append(
+            _(
+                "The header is on row %(row)d; the rows above it (a title) were "
+                "not read."
+            )
+            % {"row": table.header_row}
+        )
+    return notices
+
+
 def _check(unit: Unit, kind: str, table: Table) -> tuple[list, list, list]:
     columns = COLUMNS[kind]
+    notices = _sheet_notices(table)
+    if not table.header_found:
+        return [], table.problems, notices
     index, header_problems = map_columns(table.header, columns)
-    notices = []
     if table.blank_rows:
         shown = ", ".join(str(n) for n in table.blank_rows[:20])
         notices.append(
@@ -82,7 +114,6 @@ def check_upload(*, unit: Unit, kind: str, upload, actor: User) -> ImportBatch:
         sha256=hashlib.sha256(data).hexdigest(),
         created_by=actor,
     )
-    rows, problems, notices = [], [], []
     if len(data) > limit:
         problems = [
             _problem(
@@ -92,16 +123,55 @@ def check_upload(*, unit: Unit, kind: str, upload, actor: User) -> ImportBatch:
                 % {"mb": settings.UPLOAD_MAX_MB},
             )
         ]
+        return _save(batch, [], problems, [])
+    return _check_data(batch, data, sheet=None, keep=True)
+
+
+def check_sheet(*, source: ImportBatch, sheet: str, actor: User) -> ImportBatch:
+    """Check the kept workbook of a batch again, reading another of its sheets.
+
+    The result is a new batch; nothing is applied until it is confirmed."""
+    batch = ImportBatch(
+        unit=source.unit,
+        kind=source.kind,
+        filename=source.filename,
+        sha256=source.sha256,
+        created_by=actor,
+    )
+    batch.upload.name = source.upload.name
+    try:
+        with source.upload.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        problems = [
+            _problem(
+                None, "", _("The file is no longer kept: upload it again to check it.")
+            )
+        ]
+        return _save(batch, [], problems, [])
+    return _check_data(batch, data, sheet=sheet, keep=False)
+
+
+def _check_data(batch: ImportBatch, data: bytes, *, sheet, keep: bool) -> ImportBatch:
+    rows, problems, notices = [], [], []
+    try:
+        check_no_code(data)
+        table = read_table(data, COLUMNS[batch.kind], sheet)
+    except ValidationError as error:
+        problems = [_problem(None, "", error.messages[0])]
+    except UnreadableFileError as error:
+        problems = [_problem(None, "", str(error))]
     else:
-        try:
-            check_no_code(data)
-            table = read_table(data)
-        except ValidationError as error:
-            problems = [_problem(None, "", error.messages[0])]
-        except UnreadableFileError as error:
-            problems = [_problem(None, "", str(error))]
-        else:
-            rows, problems, notices = _check(unit, kind, table)
+        rows, problems, notices = _check(batch.unit, batch.kind, table)
+        batch.sheet = table.sheet[:255]
+        batch.sheets = table.sheets
+        # A workbook of several sheets is kept, to read another of them on demand.
+        if keep and len(table.sheets) > 1:
+            batch.upload.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
+    return _save(batch, rows, problems, notices)
+
+
+def _save(batch: ImportBatch, rows, problems, notices) -> ImportBatch:
     batch.rows = _json_rows(rows)
     batch.errors = sorted(problems, key=lambda p: p["row"] or 0)
     batch.notices = notices

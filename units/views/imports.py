@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from units import access
-from units.forms import ImportUploadForm
+from units.forms import ImportSheetForm, ImportUploadForm
 from units.imports import batches, columns, template
 from units.models import ImportBatch
 from units.views._common import _unit
@@ -18,6 +18,8 @@ from units.views._common import _unit
 @require_http_methods(["GET", "POST"])
 def import_start(request, pk):
     unit = _unit(request, pk, "import")
+    if request.method == "POST" and "source" in request.POST:
+        return _check_sheet(request, unit)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = batches.check_upload(
@@ -33,6 +35,34 @@ def import_start(request, pk):
         "units/import_start.html",
         {"form": form, "unit": unit, "recent": recent},
     )
+
+
+def _check_sheet(request, unit):
+    """Check a kept workbook of this unit again, reading the sheet chosen on its
+    page; the new check is shown like any other, nothing is applied."""
+    source = access.get_for_user(
+        request.user,
+        ImportBatch.objects.filter(unit=unit).select_related("unit"),
+        "view",
+        pk=request.POST["source"],
+    )
+    form = ImportSheetForm(request.POST, batch=source)
+    if not source.upload or not form.is_valid():
+        messages.error(request, _("Choose one of the other sheets of the file."))
+        return redirect(source)
+    batch = batches.check_sheet(
+        source=source, sheet=form.cleaned_data["sheet"], actor=request.user
+    )
+    return redirect(batch)
+
+
+def _sheet_form(user, batch: ImportBatch):
+    """The choice of another sheet, for a kept workbook of several."""
+    if len(batch.sheets) < 2 or not batch.upload:
+        return None
+    if not access.can(user, "import", batch.unit):
+        return None
+    return ImportSheetForm(batch=batch)
 
 
 @login_required
@@ -53,6 +83,7 @@ def import_detail(request, pk):
             "preview": preview,
             "columns": columns.columns_for(batch.kind),
             "can_apply": access.can(request.user, "apply", batch),
+            "sheet_form": _sheet_form(request.user, batch),
         },
     )
 
