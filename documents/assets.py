@@ -12,14 +12,17 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.utils._os import safe_join
 
 # The print font shipped with the project (static paths): Tinos, metric-compatible
-# with Times New Roman, full Vietnamese coverage, SIL OFL 1.1. Documents must not
-# depend on the fonts of the host, so a missing file is a configuration error.
+# with Times New Roman, full Vietnamese coverage, SIL OFL 1.1, and its fallback
+# for other characters. Documents must not depend on the fonts of the host, so a
+# missing file is a configuration error.
 PRINT_FONT_FAMILY = "Tinos"
 PRINT_FONT_FILES = (
     "fonts/Tinos-Regular.ttf",
     "fonts/Tinos-Bold.ttf",
     "fonts/Tinos-Italic.ttf",
     "fonts/Tinos-BoldItalic.ttf",
+    # What Tinos cannot draw (☎, ✓, ①...) prints with this subset of DejaVu Sans.
+    "fonts/DejaVuSansFallback.ttf",
 )
 PRINT_STYLESHEET = "css/print.css"
 

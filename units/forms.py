@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import unicodedata
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from core import legacy_vietnamese
 from core.text import nfc, whole_number
 from units.models import (
     EmulationBlockMember,
@@ -79,14 +81,84 @@ class DecimalTextField(forms.DecimalField):
         return {}
 
 
+LEADING_MARK_MESSAGE = _(
+    "The text starts with an accent mark that stands on no letter. Delete it, "
+    "or type the letter it belongs to before it."
+)
+LEGACY_MESSAGE = _(
+    "This text seems typed with the %(encoding)s font encoding of old Vietnamese "
+    "keyboards. The box now holds it converted to Unicode: «%(converted)s». "
+    "Check it and send the form again to keep the converted text."
+)
+# How much of the converted text the message quotes.
+LEGACY_QUOTE_LENGTH = 120
+
+
+def is_typed_text(field) -> bool:
+    """Whether a field is a box where people type free text (not a password,
+    a hidden value or a choice)."""
+    return isinstance(field, forms.CharField) and isinstance(
+        field.widget, (forms.TextInput, forms.Textarea)
+    )
+
+
+def starts_with_mark(value: str) -> bool:
+    """Whether the text begins with a combining mark (an accent on nothing)."""
+    return bool(value) and (
+        unicodedata.combining(value[0]) != 0 or unicodedata.category(value[0]) == "Mn"
+    )
+
+
+def offer_value(form: forms.Form, name: str, value: str) -> None:
+    """Show the field with another value when the form is shown again."""
+    if not getattr(form, "_offered_data", False):
+        form.data = form.data.copy()
+        form._offered_data = True
+    form.data[form.add_prefix(name)] = value
+
+
+def check_typed_text(form: forms.Form, name: str, value: str) -> None:
+    """Refuse text that cannot be stored as it came: an accent mark first, or
+    Vietnamese from a legacy font encoding (TCVN3, VNI). The latter is converted
+    and offered in the field; sent again, the converted text passes."""
+    if not value or name in form.errors or not is_typed_text(form.fields.get(name)):
+        return
+    if starts_with_mark(value):
+        message = LEADING_MARK_MESSAGE
+    else:
+        encoding = legacy_vietnamese.detect(value)
+        if encoding is None:
+            return
+        converted = legacy_vietnamese.convert(value, encoding)
+        offer_value(form, name, converted)
+        quoted = converted
+        if len(quoted) > LEGACY_QUOTE_LENGTH:
+            quoted = quoted[:LEGACY_QUOTE_LENGTH].rstrip() + "…"
+        message = LEGACY_MESSAGE % {
+            "encoding": legacy_vietnamese.NAMES[encoding],
+            "converted": quoted,
+        }
+    form.add_error(name, message)
+    form.refused_text = {*getattr(form, "refused_text", ()), name}
+
+
+def refused_as_typed(form: forms.Form, name: str) -> bool:
+    """Whether check_typed_text refused the field (it is then absent from
+    cleaned_data, like any field with an error)."""
+    return name in getattr(form, "refused_text", ())
+
+
 def normalize_text(form: forms.Form, cleaned: dict) -> dict:
     """Put every piece of text in Unicode normal form C, trimmed, and check its
-    length again: a few characters grow when composed, past the field's limit."""
+    length again: a few characters grow when composed, past the field's limit.
+    Typed text is also checked by check_typed_text."""
+    form.refused_text = set()
     for name, value in list(cleaned.items()):
         if not isinstance(value, str):
             continue
         value = nfc(value).strip()
         cleaned[name] = value
+        check_typed_text(form, name, value)
         field = form.fields.get(name)
         limit = getattr(field, "max_length", None)
         if limit is not None and len(value) > limit and name not in form.errors:
@@ -106,7 +178,9 @@ def normalize_text(form: forms.Form, cleaned: dict) -> dict:
 
 
 class NormalizedForm(forms.Form):
-    """Store every piece of text in Unicode normal form C, trimmed."""
+    """Store every piece of text in Unicode normal form C, trimmed; refuse typed
+    text that starts with an accent mark or comes from a legacy Vietnamese font
+    encoding (offering it converted)."""
 
     def clean(self):
         return normalize_text(self, super().clean())

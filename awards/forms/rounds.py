@@ -184,7 +184,7 @@ class SelectionForm(NormalizedForm):
         }
 
 
-class BulkForm(forms.Form):
+class BulkForm(NormalizedForm):
     """What to do with the candidates ticked on the round page: attest a
     criterion as met, or nominate them for an award form."""
 

@@ -120,7 +120,7 @@ class CouncilMemberForm(NormalizedForm):
         return found[0]
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(NormalizedForm):
     name = forms.CharField(label=_("Criterion"), max_length=200)
     max_points = forms.IntegerField(
         label=_("Maximum points"), min_value=1, max_value=1000
@@ -172,7 +172,7 @@ class ReviewersForm(forms.Form):
         return day
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(NormalizedForm):
     """One field per criterion of the council's rubric, plus comments."""
 
     comments = forms.CharField(

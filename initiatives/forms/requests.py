@@ -24,6 +24,7 @@ from units.forms import (
     offer_units,
     past_or_today,
     quick_selects,
+    refused_as_typed,
 )
 from units.models import Unit, User
 
@@ -239,7 +240,9 @@ class AuthorForm(forms.Form):
             )
         )
         if filled:
-            if not cleaned.get("full_name"):
+            # A name refused as typed (legacy encoding, accent mark first) is
+            # not a missing one.
+            if not cleaned.get("full_name") and not refused_as_typed(self, "full_name"):
                 self.add_error("full_name", _("Enter the author's full name."))
             if cleaned.get("share") is None and "share" not in self.errors:
                 self.add_error("share", _("Enter this author's share."))

@@ -56,6 +56,7 @@ def test_hostile_text_is_printed_literally_and_nothing_is_fetched(
         "fonts/Tinos-Bold.ttf",
         "fonts/Tinos-Italic.ttf",
         "fonts/Tinos-BoldItalic.ttf",
+        "fonts/DejaVuSansFallback.ttf",
     }
 
 
@@ -120,6 +121,7 @@ def test_the_fetcher_refuses_everything_but_static_files(url):
         ("css/print.css", "text/css"),
         ("fonts/Tinos-Regular.ttf", "font/ttf"),
         ("fonts/Tinos-BoldItalic.ttf", "font/ttf"),
+        ("fonts/DejaVuSansFallback.ttf", "font/ttf"),
     ],
 )
 def test_the_fetcher_serves_the_print_stylesheet_and_fonts(path, content_type):

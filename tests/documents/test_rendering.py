@@ -2,12 +2,13 @@
 blocks of Nghị định 30/2020 in place, the draft mark and page numbers."""
 
 import datetime
+import logging
 import unicodedata
 
 import pytest
 
 from documents.header import header_for
-from documents.rendering import render_html, render_pdf
+from documents.rendering import STATIC_BASE_URL, render_html, render_pdf
 from tests.documents.conftest import NOTICE, flat, pdf_fonts, pdf_info, pdf_text
 
 TITLE = (
@@ -112,3 +113,40 @@ def test_user_text_is_escaped_not_interpreted(notice_context):
     assert "&lt;b&gt;đậm&lt;/b&gt; &amp; &lt;script&gt;" in html
     text = flat(pdf_text(render_pdf(NOTICE, notice_context(paragraphs=[hostile]))))
     assert hostile in text
+
+
+# Characters the print font (Tinos) has no glyph for.
+NOT_IN_TINOS = "☎ ✓ ✗ ★ ① ☐ ☑"
+
+
+def test_the_print_font_lacks_the_characters_of_the_fallback_test():
+    from fontTools.ttLib import TTFont
+
+    from documents import assets
+
+    drawn = TTFont(assets.find_static("fonts/Tinos-Regular.ttf")).getBestCmap()
+    fallback = TTFont(assets.find_static("fonts/DejaVuSansFallback.ttf"))
+    for char in NOT_IN_TINOS.split():
+        assert ord(char) not in drawn, char
+        assert ord(char) in fallback.getBestCmap(), char
+
+
+def test_a_character_the_print_font_lacks_prints_with_the_shipped_fallback(
+    notice_context, renderer_fetches, caplog
+):
+    line = f"Liên hệ ☎ 024 3825 và đánh dấu {NOT_IN_TINOS}"
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = render_pdf(NOTICE, notice_context(paragraphs=[line], summary=line))
+    fonts = pdf_fonts(pdf)
+    names = {font["name"] for font in fonts}
+    # The shipped fallback (not a DejaVu Sans of the host, named "DejaVuSans")
+    # is embedded, and the characters come back as themselves: no glyph was
+    # left out as an empty box.
+    assert "DejaVu-Sans-Fallback" in names
+    assert all(font["emb"] == "yes" for font in fonts)
+    assert all(name.startswith(("Tinos", "DejaVu-Sans-Fallback")) for name in names)
+    assert flat(pdf_text(pdf)).count(line) == 2
+    assert ".notdef" not in caplog.text
+    # The renderer still asks only for the project's static files.
+    assert renderer_fetches
+    assert all(url.startswith(STATIC_BASE_URL) for url in renderer_fetches)

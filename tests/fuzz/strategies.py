@@ -17,6 +17,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
+from core import legacy_vietnamese
 from units import counts
 
 
@@ -135,16 +136,37 @@ def cleaned(value: str) -> str:
     return unicodedata.normalize("NFC", value.strip()).strip()
 
 
+LEGACY = "typed with a legacy font encoding"
+
+
 def text_problem(value: str, limit: int, *, required: bool = False) -> str:
     """Why a text box must refuse the value ("" when it must take it): Django's
-    CharField trims, then refuses NUL bytes and text over max_length."""
+    CharField trims, then refuses NUL bytes and text over max_length; the forms
+    then refuse an accent mark first and Vietnamese from a legacy font
+    encoding (TCVN3, VNI)."""
     if "\x00" in value:
         return "NUL byte"
     if required and not value.strip():
         return "empty"
     if len(value.strip()) > limit:
         return f"longer than {limit}"
+    text = cleaned(value)
+    if text and (
+        unicodedata.combining(text[0]) or unicodedata.category(text[0]) == "Mn"
+    ):
+        return "starts with an accent mark"
+    if legacy_vietnamese.detect(text):
+        return LEGACY
     return ""
+
+
+def shown_again(value: str, limit: int) -> str:
+    """What a refused form shows again in the text box: what was typed, or the
+    converted text it offers for text from a legacy font encoding."""
+    if text_problem(value, limit) == LEGACY:
+        text = cleaned(value)
+        return legacy_vietnamese.convert(text, legacy_vietnamese.detect(text))
+    return value
 
 
 # --- Numbers ----------------------------------------------------------------------

@@ -47,6 +47,7 @@ from tests.fuzz.strategies import (
     parse_number,
     past_dates,
     rolled_back,
+    shown_again,
     text_problem,
     texts,
     typed_date,
@@ -74,6 +75,7 @@ LIMITS = {
     "position": 150,
     "qualification": 150,
 }
+TEXT_LIMITS = {"title": 500, "essence": 50_000, "benefits_author": 20_000}
 ROW_FIELDS = ("person", "full_name", "date_of_birth", "workplace", "position")
 ROW_FIELDS += ("qualification", "share")
 MAX_AUTHORS = 20
@@ -392,9 +394,9 @@ def draw_texts(data, *, good: bool) -> tuple[dict, list[str]]:
     problems = [
         f"{name}: {problem}"
         for name, problem in (
-            ("title", text_problem(title, 500, required=True)),
-            ("essence", text_problem(essence, 50_000)),
-            ("benefits_author", text_problem(benefits, 20_000)),
+            ("title", text_problem(title, TEXT_LIMITS["title"], required=True)),
+            ("essence", text_problem(essence, TEXT_LIMITS["essence"])),
+            ("benefits_author", text_problem(benefits, TEXT_LIMITS["benefits_author"])),
         )
         if problem
     ]
@@ -519,15 +521,18 @@ def check_refused(response, data, rows, before, problems) -> None:
     for message in shown:
         assert message.strip()
         assert escape(message) in html, f"message not in the page: {message!r}"
-    # What was typed is in the page again.
-    for name in ("title", "essence", "benefits_author"):
+    # What was typed (or the conversion offered for it) is in the page again.
+    for name, limit in TEXT_LIMITS.items():
         if data[name].strip():
-            assert escape(data[name]) in html, f"{name} lost"
+            assert escape(shown_again(data[name], limit)) in html, f"{name} lost"
     if "management form tampered" not in problems:
         for row in rows:
             for name in ("full_name", "share"):
-                if row.values[name].strip():
-                    assert escape(row.values[name]) in html, f"author {name} lost"
+                value = row.values[name]
+                if name == "full_name":
+                    value = shown_again(value, LIMITS[name])
+                if value.strip():
+                    assert escape(value) in html, f"author {name} lost"
     assert database() == before
 
 

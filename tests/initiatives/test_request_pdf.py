@@ -62,6 +62,7 @@ STATIC_FILES = {
     "fonts/Tinos-Bold.ttf",
     "fonts/Tinos-Italic.ttf",
     "fonts/Tinos-BoldItalic.ttf",
+    "fonts/DejaVuSansFallback.ttf",
 }
 
 
