@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from awards import dossier as dossiers
 from awards.models import Candidate, Dossier, MovementRecord
+from documents import time_limit
 from goldbook.models import GoldBookEntry
 from jobs.models import Job
 from jobs.services import JobFile
@@ -86,7 +87,8 @@ def run(job: Job, progress) -> JobFile:
         pk=job.arguments["dossier"], submission__isnull=False
     )
     progress(0, estimated_pages(dossier))
-    return render(dossier)
+    with time_limit.in_the_worker():
+        return render(dossier)
 
 
 def may_read(user, arguments: dict) -> bool:

@@ -14,6 +14,7 @@ from django.template import loader
 from django.utils import translation
 
 from core.net import client_ip
+from documents.time_limit import PrintTimeLimitError
 
 logger = logging.getLogger(__name__)
 
@@ -201,4 +202,29 @@ class RateLimitMiddleware:
             status=429,
         )
         response["Retry-After"] = str(wait)
+        return response
+
+
+class PrintTimeLimitMiddleware:
+    """Answer a print stopped at its time limit (documents.time_limit) with a
+    page that says so, never a server error. A view whose service refuses
+    with it as a ValidationError shows its message itself; this catches the
+    prints a view makes directly (a PDF to download)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PrintTimeLimitError):
+            return None
+        response = render(
+            request,
+            "print_time_limit.html",
+            {"message": " ".join(exception.messages)},
+            status=503,
+        )
+        response["Retry-After"] = "120"
         return response

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditMiddleware",
     "config.middleware.RateLimitMiddleware",
+    "config.middleware.PrintTimeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
@@ -313,6 +314,11 @@ JOBS_PRINT_PAGE_LIMIT = env_int("JOBS_PRINT_PAGE_LIMIT", 200, minimum=1)
 PRINT_PROCESSES = env_int("PRINT_PROCESSES", min(2, os.cpu_count() or 1), minimum=1)
 PRINT_PARALLEL_MIN_ROWS = env_int("PRINT_PARALLEL_MIN_ROWS", 300, minimum=1)
 PRINT_PART_TIMEOUT = env_int("PRINT_PART_TIMEOUT", 600, minimum=1)
+# A print made in a request that is not done within PRINT_TIME_LIMIT seconds is
+# stopped and refused with a message (documents.time_limit), well before gunicorn
+# kills a worker (60 s); a print the worker makes has PRINT_JOB_TIME_LIMIT.
+PRINT_TIME_LIMIT = env_int("PRINT_TIME_LIMIT", 30, minimum=1)
+PRINT_JOB_TIME_LIMIT = env_int("PRINT_JOB_TIME_LIMIT", 600, minimum=1)
 # Finished jobs and their files are deleted after this many days.
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7, minimum=1)
 # Run each job in the process that queued it, when its transaction commits (tests).

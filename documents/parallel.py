@@ -23,7 +23,9 @@ for prints of hundreds of rows (several seconds), a kept pool would hold about
 come a few times a day, and a fresh child never carries a previous print's state.
 
 A failed child, one that dies, or one past the timeout ends the print with
-PartsPrintError (the other children are stopped); nothing waits forever.
+PartsPrintError (the other children are stopped); nothing waits forever. The
+whole print (render_pdf_in_parts) has the time limit of a print
+(documents.time_limit): past it, PrintTimeLimitError says so to the person.
 """
 
 import contextlib
@@ -34,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import wait
 
-from documents import assets, chunk_worker
+from documents import assets, chunk_worker, time_limit
 from documents.fetching import allowed_type
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,10 @@ PROGRESS = logging.getLogger("weasyprint.progress")
 
 class PartsPrintError(RuntimeError):
     """A part of a document could not be laid out (failed, died, too slow)."""
+
+
+class PartsTimeoutError(PartsPrintError):
+    """A part of a document was not laid out within the timeout."""
 
 
 def split_evenly(rows: list, parts: int, weight: Callable | None = None) -> list[list]:
@@ -154,7 +160,7 @@ def _next_answer(pending: dict, deadline: float, timeout: float, expect=None):
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise PartsPrintError(
+            raise PartsTimeoutError(
                 f"A part of the document was not laid out within {timeout:.0f} s."
             )
         waiting = {}
@@ -240,22 +246,34 @@ def render_pdf_in_parts(
     numbers: Callable[[int, int, int], str],
     *,
     processes: int,
-    timeout: float,
+    timeout: float | None = None,
     extra_css: str = "",
     facts: dict | None = None,
 ) -> bytes:
     """The whole document: its parts laid out side by side, each with its page
-    numbers (render_parts), joined."""
-    parts = render_parts(
-        make_parts,
-        processes=processes,
-        timeout=timeout,
-        numbers=numbers,
-        extra_css=extra_css,
-        facts=facts,
-    )
-    started = time.perf_counter()
-    pdf = join(parts)
+    numbers (render_parts), joined. The children have `timeout` seconds (by
+    default the time limit of a print, time_limit.seconds()); the whole print a
+    little more, for the parent's own work. Past either, PrintTimeLimitError."""
+    timeout = timeout or time_limit.seconds()
+    try:
+        # The children's deadline comes first: render_parts stops them then.
+        with time_limit.enforced(timeout + GRACE_SECONDS):
+            parts = render_parts(
+                make_parts,
+                processes=processes,
+                timeout=timeout,
+                numbers=numbers,
+                extra_css=extra_css,
+                facts=facts,
+            )
+            started = time.perf_counter()
+            pdf = join(parts)
+    except PartsTimeoutError as error:
+        raise time_limit.PrintTimeLimitError(timeout) from error
     if facts is not None:
         facts["join_seconds"] = time.perf_counter() - started
     return pdf
+
+
+# What the parent may take beyond its children's timeout (joining the parts).
+GRACE_SECONDS = 5

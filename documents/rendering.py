@@ -5,8 +5,13 @@ it is printed as text. As a second wall, the renderer's URL fetcher serves the
 project's own static files (the print stylesheet, its fonts, images) and refuses
 everything else: no network, no other file, no data: URL. WeasyPrint logs a
 refused resource and leaves it out; the document still renders.
+
+Every token of the text longer than 40 characters gets places to break
+(documents.breaking) before layout, and a print has a time limit
+(documents.time_limit): no text can keep the renderer busy for long.
 """
 
+import contextlib
 import threading
 import unicodedata
 
@@ -16,7 +21,8 @@ from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from documents import assets
+from documents import assets, time_limit
+from documents.breaking import break_long_tokens
 
 # The rules on what a document may load live apart from Django, for the child
 # processes of documents.parallel; they are the renderer's names too.
@@ -49,10 +55,11 @@ def check_print_fonts() -> None:
 
 
 def render_html(template_name: str, context: dict, *, draft: bool = False) -> str:
-    """Render a document template to HTML text in Unicode normal form C."""
+    """Render a document template to HTML text in Unicode normal form C, with
+    places to break in its long tokens (documents.breaking)."""
     with translation.override("vi"):
         html = render_to_string(template_name, {**context, "draft": draft})
-    return unicodedata.normalize("NFC", html)
+    return break_long_tokens(unicodedata.normalize("NFC", html))
 
 
 # Every document uses the print stylesheet (assets.PRINT_STYLESHEET). Parsing it
@@ -93,12 +100,26 @@ def render_pdf(template_name: str, context: dict, *, draft: bool = False) -> byt
     """Render a document template to PDF bytes, with the print stylesheet.
 
     The context gets ``draft``; a draft carries "DỰ THẢO" on every page. Raises
-    ImproperlyConfigured if the print font is missing.
+    ImproperlyConfigured if the print font is missing, and PrintTimeLimitError
+    when the print is not done within its time limit (documents.time_limit).
     """
     check_print_fonts()
-    html = render_html(template_name, context, draft=draft)
-    stylesheet, fonts = print_stylesheet()
-    document = HTML(
-        string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher()
-    )
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    with stopped_past_the_limit():
+        html = render_html(template_name, context, draft=draft)
+        stylesheet, fonts = print_stylesheet()
+        document = HTML(
+            string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesFetcher()
+        )
+        return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+@contextlib.contextmanager
+def stopped_past_the_limit():
+    """Run a print within its time limit (time_limit.enforced); after a stopped
+    print the stylesheet and its fonts are parsed again."""
+    try:
+        with time_limit.enforced():
+            yield
+    except time_limit.PrintTimeLimitError:
+        forget_print_stylesheet()
+        raise

@@ -5,6 +5,7 @@ import math
 
 from django.utils.translation import gettext as _
 
+from documents import time_limit
 from goldbook import printing, selectors
 from goldbook.models import GoldBook
 from jobs.models import Job
@@ -60,7 +61,8 @@ def run(job: Job, progress) -> JobFile:
     """The print job: the pages WeasyPrint lays out are its progress."""
     book = GoldBook.objects.select_related("unit").get(unit_id=job.arguments["unit"])
     year = job.arguments.get("year")
-    with progress.counting_pages(estimated_pages(book, year)):
+    pages = estimated_pages(book, year)
+    with progress.counting_pages(pages), time_limit.in_the_worker():
         return render(book, year)
 
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils import timezone, translation
 
-from documents import parallel
+from documents import parallel, time_limit
 from documents.header import header_for
 from documents.rendering import check_print_fonts, render_html, render_pdf
 from goldbook.models import GoldBook
@@ -63,7 +63,7 @@ def book_pdf(book: GoldBook, entries, year: int | None, facts=None) -> bytes:
         make_parts,
         page_numbers,
         processes=processes,
-        timeout=settings.PRINT_PART_TIMEOUT,
+        timeout=min(settings.PRINT_PART_TIMEOUT, time_limit.seconds()),
         facts=facts,
     )
 
