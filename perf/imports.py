@@ -163,6 +163,15 @@ def yardstick(queries: int = 2000) -> float:
     return time.perf_counter() - started
 
 
+def _print_profile(profiler, title: str, out, dump: str | None, step: str) -> None:
+    out.write(f"--- Profile of the {title} ---\n")
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(15)
+    if dump:
+        stats.dump_stats(f"{dump}-{step}.prof")
+
+
 def time_import(kind, data: bytes, unit, actor, profile: bool, out, dump=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -174,26 +183,27 @@ def time_import(kind, data: bytes, unit, actor, profile: bool, out, dump=None):
     reading = time.perf_counter() - started
 
     upload = SimpleUploadedFile(f"{kind}.xlsx", data)
+    profiler = cProfile.Profile() if profile else None
+    if profiler is not None:
+        profiler.enable()
     started = time.perf_counter()
     batch = batches.check_upload(unit=unit, kind=kind, upload=upload, actor=actor)
     check = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        _print_profile(profiler, f"{kind} check ({check:.2f} s)", out, dump, "check")
     if batch.errors:
         raise SystemExit(f"The {kind} file has problems: {batch.errors[:3]}")
 
-    profiler = cProfile.Profile() if profile else None
     if profiler is not None:
+        profiler = cProfile.Profile()
         profiler.enable()
     started = time.perf_counter()
     batch = batches.apply_batch(batch=batch, actor=actor)
     apply = time.perf_counter() - started
     if profiler is not None:
         profiler.disable()
-        out.write(f"--- Profile of the {kind} apply ({apply:.2f} s) ---\n")
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("cumulative").print_stats(30)
-        stats.sort_stats("tottime").print_stats(15)
-        if dump:
-            stats.dump_stats(dump)
+        _print_profile(profiler, f"{kind} apply ({apply:.2f} s)", out, dump, "apply")
     if batch.status != "applied":
         raise SystemExit(f"The {kind} batch was not applied: {batch.errors[:3]}")
     return {"read": reading, "check": check, "apply": apply, "rows": len(batch.rows)}
@@ -218,7 +228,7 @@ def run(units: int, people: int, profile: bool, out, profile_out=None) -> dict:
     for kind, data in files.items():
         dump = None
         if profile_out:
-            dump = str(Path(profile_out) / f"apply-{kind}.prof")
+            dump = str(Path(profile_out) / kind)
         results[kind] = time_import(kind, data, province, actor, profile, out, dump)
     results["yardstick_after_s"] = yardstick(queries)
     return results
@@ -277,7 +287,10 @@ def main(argv=None) -> int:
         raise SystemExit(f"{database} exists; name a new file.")
     os.environ["DATABASE_URL"] = f"sqlite:///{database.resolve()}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
+    # As in production: DEBUG off, so no query is logged (a key for this run only).
+    os.environ.setdefault("DEBUG", "0")
+    if os.environ["DEBUG"] == "0":
+        os.environ.setdefault("SECRET_KEY", "perf-imports-" + os.urandom(16).hex())
     import django
 
     django.setup()
