@@ -294,7 +294,7 @@ def test_applying_a_units_file_takes_a_bounded_number_of_queries(cast):
         assert batch.result == {"units": count}
         queries[count] = len(captured)
 
-    # One by one it took 9 queries a row. Now only the bulk inserts grow, by
+    # One by one it took 22 queries a row. Now only the bulk inserts grow, by
     # one statement per batch of rows (batches are small on SQLite).
     assert queries[220] - queries[22] <= (220 - 22) // 15
     assert queries[220] <= 40
