@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: venv run serve test lint format check messages clean bench load backup restore
+.PHONY: venv run serve test lint format check messages clean bench bench-imports load backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -101,6 +101,17 @@ $(PERF_STAMP): $(STAMP) requirements-perf.txt
 bench: venv $(PERF_STAMP)
 	$(PY) -m perf.bench --scale $(SCALE) --samples $(SAMPLES) \
 		--out $(or $(OUT),perf-results/bench.json)
+	$(MAKE) --no-print-directory bench-imports
+
+# The units and the people imports, IMPORT_ROWS rows each, checked and applied on
+# a throwaway SQLite database (perf/imports.py), with ratios to a query loop timed
+# in the same run. Results go to perf-results/imports.json.
+#   make bench-imports [IMPORT_ROWS=35000]
+IMPORT_ROWS ?= 35000
+
+bench-imports: venv
+	$(PY) -m perf.imports --units $(IMPORT_ROWS) --people $(IMPORT_ROWS) \
+		--out perf-results/imports.json
 
 load: venv $(PERF_STAMP)
 	$(PY) -m perf.load --scale $(SCALE) --time $(LOAD_TIME) --users $(USERS) \

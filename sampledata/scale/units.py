@@ -14,11 +14,11 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max
 
 from sampledata.common import REFORM_DAY, random_name
 from sampledata.scale.inserts import analyze, bulk_insert, reserve_keys
 from units.models import Membership, Role, Unit, UnitEvent, UnitName, User
+from units.services import add_children_bulk
 
 
 @dataclass(frozen=True)
@@ -143,19 +143,11 @@ def province_code(number: int) -> str:
 
 
 def bulk_add_children(parent: Unit, children: list[Unit]) -> list[Unit]:
-    """Insert many children under one parent with computed tree paths."""
+    """Insert many children under one parent (the product's bulk insert), with
+    the start of their history."""
     if not children:
         return []
-    last = Unit.objects.filter(
-        path__startswith=parent.path, depth=parent.depth + 1
-    ).aggregate(last=Max("path"))["last"]
-    start = Unit._str2int(last[-Unit.steplen :]) + 1 if last else 1
-    for offset, child in enumerate(children):
-        child.depth = parent.depth + 1
-        child.path = Unit._get_path(parent.path, child.depth, start + offset)
-        child.numchild = 0
-        child.fill_derived()
-    Unit.objects.bulk_create(children, batch_size=1000)
+    add_children_bulk([(parent, child) for child in children])
     # Their history starts as the services' would: the name and the creation.
     UnitName.objects.bulk_create(
         [
@@ -180,11 +172,6 @@ def bulk_add_children(parent: Unit, children: list[Unit]) -> list[Unit]:
             for child in children
         ],
         batch_size=1000,
-    )
-    Unit.objects.filter(pk=parent.pk).update(
-        numchild=Unit.objects.filter(
-            path__startswith=parent.path, depth=parent.depth + 1
-        ).count()
     )
     parent.refresh_from_db()
     return children

@@ -21,7 +21,6 @@ from tests.units.import_helpers import (
     unit_row,
     vi,
 )
-from units import services
 from units.imports import batches
 from units.models import ImportBatch, Unit, UnitEvent, UnitKind
 
@@ -161,20 +160,18 @@ def test_good_file_applies_every_unit_under_its_parent(cast):
 def test_apply_is_atomic_when_a_row_fails_midway(cast, monkeypatch):
     batch = check_units(cast.tree.a, good_rows(), cast.a_admin, header=UNIT_LABELS)
     before = counts()
-    real_create = services.unit_create
     calls = []
 
-    def failing_create(**kwargs):
-        calls.append(kwargs["code"])
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real_create(**kwargs)
+    def failing_bulk_create(objs, **kwargs):
+        calls.append(len(objs))
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "unit_create", failing_create)
+    # The units and their names are written when the events fail.
+    monkeypatch.setattr(UnitEvent.objects, "bulk_create", failing_bulk_create)
     with pytest.raises(RuntimeError):
         batches.apply_batch(batch=batch, actor=cast.a_admin)
 
-    assert len(calls) == 3
+    assert calls == [4]
     assert counts() == before
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CHECKED

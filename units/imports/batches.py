@@ -235,25 +235,21 @@ def apply_batch(*, batch: ImportBatch, actor: User) -> ImportBatch:
 
 
 def _apply_units(scope: Unit, rows: list[dict], actor: User) -> dict:
-    created: dict[str, Unit] = {}
     parents = _scope_units(scope, {r["parent_code"] for r in rows})
-    for record in rows:
-        parent = created.get(record["parent_code"]) or parents[record["parent_code"]]
-        unit = services.unit_create(
-            parent=parent,
-            kind=record["kind"],
-            code=record["code"],
-            name=record["name"],
-            short_name=record.get("short_name", ""),
-            abbreviation=record.get("abbreviation", ""),
-            place_name=record.get("place_name", ""),
-            established_on=datetime.date.fromisoformat(record["established_on"])
-            if record.get("established_on")
-            else None,
-            actor=actor,
-        )
-        created[unit.code.upper()] = unit
-    return {"units": len(created)}
+    units = services.units_create_many(
+        parents=parents,
+        records=[
+            {
+                **record,
+                "established_on": datetime.date.fromisoformat(record["established_on"])
+                if record.get("established_on")
+                else None,
+            }
+            for record in rows
+        ],
+        actor=actor,
+    )
+    return {"units": len(units)}
 
 
 def _apply_people(scope: Unit, rows: list[dict], actor: User) -> dict:

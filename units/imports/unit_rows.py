@@ -211,5 +211,7 @@ def _parents_first(
         for record in progress:
             ordered.append(record)
             placed.add(record["code"].upper())
-        pending = [r for r in pending if r not in progress]
+        # By identity: comparing the rows themselves made this quadratic.
+        done = {id(record) for record in progress}
+        pending = [r for r in pending if id(r) not in done]
     return ordered, []

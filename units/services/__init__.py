@@ -31,10 +31,12 @@ from units.services.people import (  # noqa: F401
 )
 from units.services.tree import (  # noqa: F401
     EDITABLE_UNIT_FIELDS,
+    add_children_bulk,
     unit_create,
     unit_dissolve,
     unit_merge,
     unit_move,
     unit_rename,
     unit_update,
+    units_create_many,
 )
