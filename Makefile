@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: venv run serve test lint format check messages clean bench bench-imports load backup restore
+.PHONY: venv run serve test lint format check messages clean bench bench-imports bench-long-text load backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -102,6 +102,7 @@ bench: venv $(PERF_STAMP)
 	$(PY) -m perf.bench --scale $(SCALE) --samples $(SAMPLES) \
 		--out $(or $(OUT),perf-results/bench.json)
 	$(MAKE) --no-print-directory bench-imports
+	$(MAKE) --no-print-directory bench-long-text
 
 # The units and the people imports, IMPORT_ROWS rows each, checked and applied on
 # a throwaway SQLite database (perf/imports.py), with ratios to a query loop timed
@@ -112,6 +113,12 @@ IMPORT_ROWS ?= 35000
 bench-imports: venv
 	$(PY) -m perf.imports --units $(IMPORT_ROWS) --people $(IMPORT_ROWS) \
 		--out perf-results/imports.json
+
+# The worst text a person can type, printed (perf/long_text_print.py): a request
+# with a 50,000-character word, one with 100,000 characters without a space, and
+# one with every field at its limit, each the best of three prints.
+bench-long-text: venv
+	$(PY) -m perf.long_text_print
 
 load: venv $(PERF_STAMP)
 	$(PY) -m perf.load --scale $(SCALE) --time $(LOAD_TIME) --users $(USERS) \
