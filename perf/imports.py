@@ -176,10 +176,11 @@ def time_import(kind, data: bytes, unit, actor, profile: bool, out, dump=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from units.imports import batches
+    from units.imports.columns import COLUMNS
     from units.imports.reading import read_table
 
     started = time.perf_counter()
-    read_table(data)
+    read_table(data, COLUMNS[kind])
     reading = time.perf_counter() - started
 
     upload = SimpleUploadedFile(f"{kind}.xlsx", data)
