@@ -292,6 +292,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PAGE_SIZE = 50
 # Largest spreadsheet accepted for imports, in rows.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50000, minimum=1)
+# A confirmed import of more rows than this is applied by the background worker
+# (units.imports.apply_job); smaller ones are applied in the request.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=0)
 # Add an X-Query-Count header to every response (for `make bench`); off, the
 # middleware removes itself at start-up and costs nothing.
 QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)

@@ -18,6 +18,7 @@ class Job(models.Model):
         MAIL = "mail", _("mail")
         GOLDBOOK_PRINT = "goldbook_print", _("Gold Book print")
         DOSSIER_BUNDLE = "dossier_bundle", _("award dossier bundle")
+        IMPORT_APPLY = "import_apply", _("import of units or people")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting")

@@ -27,6 +27,11 @@ TICKET_SALT = "jobs.print"
 TICKET_MAX_AGE = 60 * 60
 
 
+# The jobs that are not prints, kept out of the person's list of prints: mail, and
+# the imports, which their own pages follow.
+NOT_PRINTS = (Job.Kind.MAIL, Job.Kind.IMPORT_APPLY)
+
+
 def _own(request, pk) -> Job:
     return get_object_or_404(Job, pk=pk, owner=request.user)
 
@@ -100,7 +105,7 @@ def job_start(request):
 @login_required
 @require_GET
 def job_list(request):
-    jobs = Job.objects.filter(owner=request.user).exclude(kind=Job.Kind.MAIL)
+    jobs = Job.objects.filter(owner=request.user).exclude(kind__in=NOT_PRINTS)
     return render(
         request,
         "jobs/job_list.html",
@@ -119,7 +124,7 @@ def job_detail(request, pk):
             "job": job,
             "refresh": None if job.is_finished else REFRESH_SECONDS,
             "jobs": Job.objects.filter(owner=request.user)
-            .exclude(kind=Job.Kind.MAIL)
+            .exclude(kind__in=NOT_PRINTS)
             .exclude(pk=job.pk)[:5],
         },
     )

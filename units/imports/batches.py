@@ -206,8 +206,15 @@ def _as_table(batch: ImportBatch) -> Table:
     return Table(header=header, rows=rows)
 
 
-def apply_batch(*, batch: ImportBatch, actor: User) -> ImportBatch:
-    """Check the batch again against today's data and write every row, or none."""
+def apply_batch(*, batch: ImportBatch, actor: User, progress=None) -> ImportBatch:
+    """Check the batch again against today's data and write every row, or none.
+
+    `progress(done, total)` (the worker's, for a batch applied in the background)
+    hears of the steps: the rows checked, then the rows written, each counted
+    once (total: twice the rows)."""
+    total = 2 * len(batch.rows)
+    if progress is not None:
+        progress(0, total)
     with transaction.atomic():
         batch = (
             ImportBatch.objects.select_for_update()
@@ -217,6 +224,8 @@ def apply_batch(*, batch: ImportBatch, actor: User) -> ImportBatch:
         if batch.status != ImportBatch.Status.CHECKED:
             return batch
         rows, problems, _notices = _check(batch.unit, batch.kind, _as_table(batch))
+        if progress is not None:
+            progress(total // 2, total)
         if problems:
             batch.errors = sorted(problems, key=lambda p: p["row"] or 0)
             batch.status = ImportBatch.Status.INVALID

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from units import access
 from units.forms import ImportSheetForm, ImportUploadForm
-from units.imports import batches, columns, template
+from units.imports import apply_job, batches, columns, template
 from units.models import ImportBatch
 from units.views._common import _unit
 
@@ -75,6 +75,8 @@ def import_detail(request, pk):
         pk=pk,
     )
     preview = [batches.display_row(record) for record in batch.rows[:200]]
+    job = apply_job.latest_job(batch) if not batch.is_applied else None
+    applying = job is not None and not job.is_finished
     return render(
         request,
         "units/import_detail.html",
@@ -82,10 +84,26 @@ def import_detail(request, pk):
             "batch": batch,
             "preview": preview,
             "columns": columns.columns_for(batch.kind),
-            "can_apply": access.can(request.user, "apply", batch),
+            "can_apply": not applying and access.can(request.user, "apply", batch),
             "sheet_form": _sheet_form(request.user, batch),
+            "job": job,
+            "applying": applying,
+            "steps": _steps(batch, job) if applying else None,
+            # While the worker applies the batch, the page reloads itself.
+            "refresh": 3 if applying else None,
         },
     )
+
+
+def _steps(batch: ImportBatch, job) -> dict:
+    """How far the worker got: the rows checked again, then the rows written."""
+    count = len(batch.rows)
+    done = job.progress_done
+    return {
+        "rows": count,
+        "checked": min(done, count),
+        "written": min(max(done - count, 0), count),
+    }
 
 
 @login_required
@@ -99,6 +117,21 @@ def import_apply(request, pk):
             request,
             _("This file cannot be applied: it has errors or was applied already."),
         )
+        return redirect(batch)
+    if apply_job.is_queued(batch):
+        messages.info(request, _("This import is being applied already."))
+        return redirect(batch)
+    if apply_job.in_background(batch):
+        if apply_job.enqueue(batch=batch, actor=request.user) is None:
+            messages.info(request, _("This import is being applied already."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "The import is being applied in the background: this page "
+                    "shows how far it got. Nothing is written until every row is."
+                ),
+            )
         return redirect(batch)
     batch = batches.apply_batch(batch=batch, actor=request.user)
     if batch.status == ImportBatch.Status.APPLIED:
